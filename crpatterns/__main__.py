@@ -1,0 +1,3 @@
+from crpatterns.cli.app import main
+
+main()

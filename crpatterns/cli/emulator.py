@@ -1,0 +1,33 @@
+"""`crpatterns emulator start`: the local emulator of the Google Cloud APIs the patterns use."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="Run the local emulator of the Google Cloud APIs crpatterns uses.", no_args_is_help=True)
+
+
+@app.command("start")
+def start(
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback unless you mean otherwise).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on; 0 picks a free one.")] = 8085,
+    project: Annotated[
+        list[str] | None,
+        typer.Option("--project", help="Seed project ID or ID:NUMBER (repeatable); replaces the default seed."),
+    ] = None,
+    op_latency: Annotated[float, typer.Option(help="Seconds before each long-running operation completes.")] = 0.0,
+    read_latency: Annotated[float, typer.Option(help="Seconds added to every read call.")] = 0.0,
+) -> None:
+    """Serve the emulator in the foreground and print the export line that points crpatterns at it."""
+    from crpatterns.emulator.server import DEFAULT_PROJECTS, parse_project, serve
+
+    seeds = [parse_project(p) for p in project] if project else list(DEFAULT_PROJECTS)
+    for text in project or []:
+        _, _, number = text.partition(":")
+        if number and not number.isdigit():
+            raise typer.BadParameter(f"--project takes ID or ID:NUMBER with a numeric NUMBER, got {text!r}.")
+    if op_latency < 0 or read_latency < 0:
+        raise typer.BadParameter("--op-latency and --read-latency take seconds, zero or more.")
+    serve(host, port, seeds, op_latency, read_latency)

@@ -1,0 +1,1 @@
+"""What every emulated API shares: errors, routing, request validation, state and admin endpoints."""

@@ -1,0 +1,95 @@
+"""Admin endpoints under /_emulator/: what tests and users need to inspect and steer the emulator.
+
+GET  /_emulator/health                 liveness and the seeded projects
+GET  /_emulator/inventory              every resource, policy, project and service agent held
+POST /_emulator/reset                  back to the seed (faults and request log cleared)
+GET  /_emulator/requests[?since=N]     the API calls received, in order: method, path, status, methodId,
+                                       mutating; DELETE clears the log
+POST /_emulator/faults                 {method, path (regex), kind: http|operation|latency|every, status,
+                                       count, latency, every, message, reason, grpcStatus}; GET lists,
+                                       DELETE clears
+POST /_emulator/dns-ready              {"domain": FQDN}: DNS for the domain points at its load balancer,
+                                       so managed certificates covering it can turn ACTIVE
+POST /_emulator/projects               {"projectId", "number", "services": [...] (default all),
+                                       "domainRestrictedSharing": bool}: add a project
+POST /_emulator/latency                {"op": seconds, "read": seconds}
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.wrappers import Request, Response
+
+from crpatterns.emulator.core.world import SERVICE_TITLES, Project
+
+if TYPE_CHECKING:
+    from crpatterns.emulator.core.app import Emulator
+
+
+def _json(body: Any, status: int = 200) -> Response:
+    return Response(json.dumps(body, indent=1), status=status, content_type="application/json")
+
+
+def handle_admin(emulator: Emulator, request: Request) -> Response:
+    path = request.path.removeprefix("/_emulator/").strip("/")
+    body = request.get_json(silent=True) or {}
+    world = emulator.world
+    key = (request.method, path)
+    if key == ("GET", "health"):
+        return _json({"ok": True, "projects": sorted(world.projects)})
+    if key == ("GET", "inventory"):
+        with world.lock:
+            inventory: dict[str, Any] = {m.api.name: m.inventory() for m in emulator.modules}
+            inventory["projects"] = [
+                {
+                    "projectId": p.project_id,
+                    "number": p.number,
+                    "enabledServices": sorted(p.enabled_services),
+                    "domainRestrictedSharing": p.domain_restricted_sharing,
+                }
+                for p in world.projects.values()
+            ]
+            inventory["serviceAgents"] = sorted(world.service_agents)
+        return _json(inventory)
+    if key == ("POST", "reset"):
+        emulator.faults.clear()
+        emulator.log.entries.clear()
+        emulator.build(world.op_latency, world.read_latency)
+        return _json({"ok": True})
+    if path == "requests":
+        if request.method == "DELETE":
+            emulator.log.entries.clear()
+            return _json({"ok": True})
+        since = int(request.args.get("since", 0))
+        return _json({"requests": [e for e in list(emulator.log.entries) if e["seq"] > since]})
+    if path == "faults":
+        if request.method == "POST":
+            return _json(emulator.faults.add(body).describe())
+        if request.method == "DELETE":
+            emulator.faults.clear()
+            return _json({"ok": True})
+        return _json({"faults": [f.describe() for f in emulator.faults.rules]})
+    if key == ("POST", "dns-ready"):
+        domain = body.get("domain", "")
+        with world.lock:
+            for module in emulator.modules:
+                hook = getattr(module, "mark_dns_ready", None)
+                if hook:
+                    hook(domain)
+        return _json({"ok": True, "domain": domain})
+    if key == ("POST", "projects"):
+        project = Project(
+            project_id=body["projectId"],
+            number=str(body["number"]),
+            enabled_services=set(body.get("services", SERVICE_TITLES)),
+            domain_restricted_sharing=bool(body.get("domainRestrictedSharing", False)),
+        )
+        emulator.add_project(world, emulator.modules, project)
+        return _json({"projectId": project.project_id, "number": project.number})
+    if key == ("POST", "latency"):
+        world.op_latency = float(body.get("op", world.op_latency))
+        world.read_latency = float(body.get("read", world.read_latency))
+        return _json({"op": world.op_latency, "read": world.read_latency})
+    return _json({"error": {"code": 404, "message": f"No admin endpoint {request.method} /_emulator/{path}"}}, 404)

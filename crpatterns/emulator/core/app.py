@@ -1,0 +1,210 @@
+"""The WSGI application: routes each call to its API handler the way Google's front end would.
+
+Order of checks, as Google applies them: route exists; fault injection (admin); the project exists
+(403 otherwise) and has the API enabled (403 SERVICE_DISABLED); the body parses against the
+discovery schema (400); then the handler, under the world's lock. Every call is logged.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
+
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.wrappers import Request, Response
+
+from crpatterns.emulator.core import discovery
+from crpatterns.emulator.core.errors import ApiError, permission_denied_project, service_disabled
+from crpatterns.emulator.core.faults import FaultTable
+from crpatterns.emulator.core.routing import Api, ApiRequest, Route, build_map
+from crpatterns.emulator.core.schema import BodyChecker
+from crpatterns.emulator.core.world import SERVICE_TITLES, Project, World
+
+# Services whose calls Google checks against the caller's quota project, not the project in the path,
+# so a disabled API in the target project does not refuse them.
+_UNCHECKED_SERVICES = {"cloudresourcemanager.googleapis.com", "serviceusage.googleapis.com"}
+
+
+class ApiModule(Protocol):
+    """An emulated API: its routes, its per-project seed, and what it holds (for the inventory)."""
+
+    api: Api
+
+    def routes(self) -> list[Route]: ...
+
+    def seed_project(self, project: Project) -> None: ...
+
+    def inventory(self) -> dict[str, Any]: ...
+
+
+ModuleFactory = Callable[[World], ApiModule]
+
+
+class RequestLog:
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+
+    def add(self, entry: dict[str, Any]) -> None:
+        entry["seq"] = len(self.entries) + 1
+        self.entries.append(entry)
+
+
+class Emulator:
+    def __init__(
+        self,
+        module_factories: list[ModuleFactory],
+        projects: list[Project],
+        op_latency: float = 0.0,
+        read_latency: float = 0.0,
+    ) -> None:
+        self.module_factories = module_factories
+        self.seed_projects = projects
+        self.faults = FaultTable()
+        self.log = RequestLog()
+        self.world = World(op_latency, read_latency)
+        self.build(op_latency, read_latency)
+
+    # -- state --------------------------------------------------------------------------------
+
+    def build(self, op_latency: float, read_latency: float) -> None:
+        """(Re)creates the world from the seed: used at start and by /_emulator/reset."""
+        self.world.cancel_timers()
+        world = World(op_latency, read_latency)
+        modules = [factory(world) for factory in self.module_factories]
+        for module in modules:
+            world.apis[module.api.name] = module
+        for seed in self.seed_projects:
+            self.add_project(world, modules, Project(seed.project_id, seed.number))
+        routes = [route for module in modules for route in module.routes()]
+        self.world, self.modules, self.routes = world, modules, routes
+        self.url_map = build_map(routes)
+        self.checkers = {
+            module.api.name: BodyChecker(discovery.document(module.api.discovery), module.api.enum_numbers)
+            for module in modules
+        }
+
+    @staticmethod
+    def add_project(world: World, modules: list[ApiModule], project: Project) -> None:
+        with world.lock:
+            world.add_project(project)
+            for module in modules:
+                module.seed_project(project)
+
+    # -- WSGI ---------------------------------------------------------------------------------
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        request = Request(environ)
+        if request.path.startswith("/_emulator/"):
+            from crpatterns.emulator.core.admin import handle_admin
+
+            response = handle_admin(self, request)
+        else:
+            response = self.handle_api(request)
+        return response(environ, start_response)
+
+    def handle_api(self, request: Request) -> Response:
+        started = time.perf_counter()
+        route: Route | None = None
+        try:
+            adapter = self.url_map.bind("emulator", path_info=request.path, url_scheme="http")
+            endpoint, params = adapter.match(method=request.method)
+            route = self.routes[endpoint]
+            status, body = self.dispatch(route, params, request)
+        except (NotFound, MethodNotAllowed):
+            status, body = 404, ApiError(404, f"The requested URL {request.path} was not found on this server.",
+                                         reason="notFound").aip_body()
+        except ApiError as error:
+            status, body = error.code, error.render(route.api.error_style if route else "aip")
+        except Exception as error:  # a bug in the emulator: say so like Google's 500, and log it
+            traceback.print_exc(file=sys.stderr)
+            status, body = 500, ApiError(500, f"Internal error in the emulator: {error}").render(
+                route.api.error_style if route else "aip"
+            )
+        elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
+        self.log.add(
+            {
+                "method": request.method,
+                "path": request.path,
+                "query": request.query_string.decode(),
+                "status": status,
+                "ms": elapsed_ms,
+                "methodId": route.method_id if route else None,
+                "mutating": route.mutating if route else False,
+            }
+        )
+        return Response(json.dumps(body), status=status, content_type="application/json; charset=UTF-8")
+
+    def dispatch(self, route: Route, params: dict[str, str], request: Request) -> tuple[int, Any]:
+        api_request = ApiRequest(
+            api=route.api,
+            method_id=route.method_id,
+            params=params,
+            query=request.args,
+            body=None,
+            world=self.world,
+        )
+        for fault in self.faults.take(request.method, request.path):
+            if fault.kind == "latency":
+                time.sleep(fault.latency)
+            elif fault.kind == "operation":
+                api_request.operation_fault = fault.describe() | {"message": fault.message}
+            else:
+                raise fault.error()
+        if route.project_param:
+            self.check_project(route, params[route.project_param])
+        raw = request.get_data()
+        if raw.strip():
+            try:
+                payload = json.loads(raw)
+            except ValueError as error:
+                raise ApiError(400, f"Invalid JSON payload received. {error}.", reason="parseError") from None
+            schema = discovery.request_schema(route.api.discovery, route.method_id)
+            if schema is not None:
+                payload = self.checkers[route.api.name].check(schema, payload, route.body_root)
+            api_request.body = payload
+        if not route.mutating and self.world.read_latency > 0:
+            time.sleep(self.world.read_latency)
+        with self.world.lock:
+            result = route.handler(api_request)
+        status, body = (result if isinstance(result, tuple) else (route.status, result))
+        if "enum-encoding=int" in request.args.get("$alt", ""):
+            body = self.encode_enums(route, body)
+        return status, body
+
+    def check_project(self, route: Route, id_or_number: str) -> None:
+        project = self.world.find_project(id_or_number)
+        if project is None:
+            permission = re.sub(r"\.(insert|patch|update)$", ".create", route.method_id)
+            raise permission_denied_project(id_or_number, permission)
+        service = route.api.service
+        if service not in _UNCHECKED_SERVICES and service not in project.enabled_services:
+            raise service_disabled(service, SERVICE_TITLES.get(service, service), project.number)
+
+    def encode_enums(self, route: Route, body: Any) -> Any:
+        schema = discovery.response_schema(route.api.discovery, route.method_id)
+        checker = self.checkers[route.api.name]
+        if schema is None:
+            return body
+        encoded = checker.encode_enums(schema, body)
+        return _encode_any(checker, encoded)
+
+
+def _encode_any(checker: BodyChecker, value: Any) -> Any:
+    """Encodes enums inside google.protobuf.Any values (an operation's metadata and response)."""
+    if isinstance(value, list):
+        return [_encode_any(checker, v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    type_url = value.get("@type", "")
+    match = re.fullmatch(r"type\.googleapis\.com/(google(?:\.[a-z0-9]+)+)\.([A-Z]\w*)", type_url)
+    if match:
+        schema = "".join(part[:1].upper() + part[1:] for part in match.group(1).split(".")) + match.group(2)
+        if schema in checker.schemas:
+            inner = checker.encode_enums(schema, {k: v for k, v in value.items() if k != "@type"})
+            return {"@type": type_url, **inner}
+    return {k: _encode_any(checker, v) for k, v in value.items()}

@@ -1,0 +1,23 @@
+# Sourced by the scripts: makes sure .venv exists and holds the project (with the given extras),
+# reinstalling when pyproject.toml changed since the last install. Needs only Python 3.11+.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+venv=$root/.venv
+extras=${1:-}
+python=${PYTHON:-python3}
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "crpatterns needs Python 3.11 or newer as '$python' (set PYTHON=/path/to/python3.11)." >&2
+  exit 1
+fi
+stamp=$venv/.crpatterns-installed${extras:+-$extras}
+want=$(cat "$root/pyproject.toml" | cksum)
+if [[ ! -x $venv/bin/python ]]; then
+  "$python" -m venv "$venv"
+fi
+if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
+  echo "Installing crpatterns${extras:+[$extras]} into .venv ..." >&2
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >&2 || true
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$root${extras:+[$extras]}" >&2
+  echo "$want" > "$stamp"
+fi
+export PATH=$venv/bin:$PATH
