@@ -54,7 +54,8 @@ Handler = Callable[[ApiRequest], Any]
 class Route:
     api: Api
     http_method: str
-    template: str  # e.g. "compute/v1/projects/{project}/global/networks/{network}"
+    # e.g. "compute/v1/projects/{project}/global/networks/{network}"; `{+name}` spans several segments
+    template: str
     method_id: str  # e.g. "compute.networks.get"
     handler: Handler
     mutating: bool
@@ -69,15 +70,23 @@ class SegmentConverter(BaseConverter):
     regex = r"[^/:]+"
 
 
+class RestConverter(BaseConverter):
+    """A `{+name}` parameter: several path segments (e.g. an IAP resource), stopping at ':'."""
+
+    regex = r"[^:]+?"
+    weight = 200
+
+
 def rule_for(route: Route, endpoint: int) -> Rule:
-    path = "/" + re.sub(r"\{\+?([A-Za-z_]+)\}", r"<seg:\1>", route.template)
+    path = re.sub(r"\{\+([A-Za-z0-9_]+)\}", r"<rest:\1>", route.template)
+    path = "/" + re.sub(r"\{([A-Za-z0-9_]+)\}", r"<seg:\1>", path)
     return Rule(path, methods=[route.http_method], endpoint=endpoint)
 
 
 def build_map(routes: list[Route]) -> Map:
     return Map(
         [rule_for(route, i) for i, route in enumerate(routes)],
-        converters={"seg": SegmentConverter},
+        converters={"seg": SegmentConverter, "rest": RestConverter},
         strict_slashes=False,
         merge_slashes=False,
     )
