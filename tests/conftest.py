@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -25,7 +24,3 @@ def emulator(emulator_process: EmulatorProcess, monkeypatch: pytest.MonkeyPatch)
     for name in ("CLOUDSDK_CORE_PROJECT", "GOOGLE_CLOUD_PROJECT"):
         monkeypatch.delenv(name, raising=False)
     return emulator_process
-
-
-def pytest_report_header(config: pytest.Config) -> str:
-    return f"crpatterns tests: emulator per session; gcloud tests need gcloud on PATH ({os.name})"
