@@ -16,8 +16,12 @@ if [[ ! -x $venv/bin/python ]]; then
 fi
 if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
   echo "Installing crpatterns${extras:+[$extras]} into .venv ..." >&2
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >&2 || true
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$root${extras:+[$extras]}" >&2
+  log=$venv/pip-install.log
+  if ! "$venv/bin/python" -m pip install --disable-pip-version-check -e "$root${extras:+[$extras]}" >"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    echo "Installing crpatterns into .venv failed; the whole log is in $log" >&2
+    exit 1
+  fi
   echo "$want" > "$stamp"
 fi
 export PATH=$venv/bin:$PATH
