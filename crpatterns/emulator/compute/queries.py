@@ -1,0 +1,106 @@
+"""Read-only questions other emulated APIs ask about Compute networking state.
+
+Used by the load-balancing collections (forwarding rules need an active proxy-only subnet and an IP
+inside their subnet) and by Cloud Run (Direct VPC egress into a Shared VPC subnet needs the host/service
+relation and a networkUser grant on the subnet). Every function takes the state and plain values and
+never raises: callers decide which Google error to answer with.
+
+Paths are Compute's canonical paths after `compute/v1/`, e.g. `projects/P/regions/R/subnetworks/S`;
+references may also be full URLs on any host (gcp-behaviour.md, "What the gcloud CLI sends").
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from crpatterns.emulator.compute.store import ComputeState
+    from crpatterns.emulator.core.world import World
+
+# Purposes of proxy-only subnets: REGIONAL_MANAGED_PROXY, and its deprecated name
+# INTERNAL_HTTPS_LOAD_BALANCER (discovery compute.v1, Subnetwork.purpose).
+PROXY_ONLY_PURPOSES = ("REGIONAL_MANAGED_PROXY", "INTERNAL_HTTPS_LOAD_BALANCER", "GLOBAL_MANAGED_PROXY")
+
+
+def canonical_path(state: ComputeState, reference: str) -> str:
+    """A reference (full URL on any host, or `projects/...` path) as a canonical path with the project id."""
+    text = reference.split("/compute/v1/", 1)[1] if "/compute/v1/" in reference else reference
+    return state.canonical(text.strip("/"))
+
+
+def find_subnetwork(state: ComputeState, path: str) -> dict[str, Any] | None:
+    """The subnetwork at `path` (canonical path, partial `projects/...` path or full URL), or None
+    when it does not exist or its insert operation has not completed yet."""
+    resource = state.get(canonical_path(state, path))
+    if resource is None or resource.get("kind") != "compute#subnetwork":
+        return None
+    return resource
+
+
+def find_network(state: ComputeState, path: str) -> dict[str, Any] | None:
+    """The network at `path` (any reference form), or None."""
+    resource = state.get(canonical_path(state, path))
+    if resource is None or resource.get("kind") != "compute#network":
+        return None
+    return resource
+
+
+def same_resource(state: ComputeState, reference_a: str | None, reference_b: str | None) -> bool:
+    """Whether two references (URLs or paths, ids or numbers) name the same resource."""
+    if not reference_a or not reference_b:
+        return False
+    return canonical_path(state, reference_a) == canonical_path(state, reference_b)
+
+
+def is_proxy_only(subnet: dict[str, Any]) -> bool:
+    return subnet.get("purpose") in PROXY_ONLY_PURPOSES
+
+
+def active_proxy_only_subnet(
+    state: ComputeState, project_id: str, region: str, network_path: str
+) -> dict[str, Any] | None:
+    """The ACTIVE proxy-only subnet (REGIONAL_MANAGED_PROXY or the deprecated INTERNAL_HTTPS_LOAD_BALANCER)
+    of `network_path` in `region`, or None. Google allows one per network and region
+    (gcp-behaviour.md, "Regional internal Application Load Balancer")."""
+    for subnet in state.in_scope(project_id, region, "subnetworks"):
+        if (
+            subnet.get("purpose") in ("REGIONAL_MANAGED_PROXY", "INTERNAL_HTTPS_LOAD_BALANCER")
+            and subnet.get("role") == "ACTIVE"
+            and same_resource(state, subnet.get("network"), network_path)
+        ):
+            return subnet
+    return None
+
+
+def ip_in_subnetwork(subnet: dict[str, Any], ip: str) -> bool:
+    """Whether `ip` lies in the subnet's primary range or one of its secondary ranges."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return False
+    ranges = [subnet.get("ipCidrRange")] + [r.get("ipCidrRange") for r in subnet.get("secondaryIpRanges", [])]
+    return any(bool(cidr) and address in ipaddress.ip_network(cidr, strict=False) for cidr in ranges)
+
+
+def is_xpn_host(state: ComputeState, project_id: str) -> bool:
+    """Whether the project (id or number) is a Shared VPC host."""
+    return state.project_id(project_id) in state.xpn_hosts
+
+
+def xpn_host_of(state: ComputeState, service_project_id: str) -> str | None:
+    """The Shared VPC host project id a service project (id or number) is attached to, or None."""
+    return state.xpn_attachments.get(state.project_id(service_project_id))
+
+
+def subnet_policy_key(state: ComputeState, subnet_path: str) -> str:
+    """The world.iam key of a subnetwork's policy:
+    `//compute.googleapis.com/projects/P/regions/R/subnetworks/S` (project id, not number)."""
+    return f"//compute.googleapis.com/{canonical_path(state, subnet_path)}"
+
+
+def subnet_policy_members(world: World, subnet_path: str, role: str) -> set[str]:
+    """Members holding `role` (e.g. roles/compute.networkUser) in the subnetwork's own IAM policy;
+    `subnet_path` in any reference form. Grants on the host project are not included."""
+    state: ComputeState = world.apis["compute"].state
+    return world.iam.members_with_role(subnet_policy_key(state, subnet_path), role)
