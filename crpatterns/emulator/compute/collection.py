@@ -23,6 +23,7 @@ from crpatterns.emulator.compute.store import (
     public,
     scope_path,
     self_link,
+    split_path,
 )
 from crpatterns.emulator.core import discovery
 from crpatterns.emulator.core.errors import (
@@ -71,6 +72,20 @@ class Collection:
     def before_delete(self, path: str, resource: dict[str, Any]) -> None:
         """Extra refusals on delete, beyond "still referenced"."""
 
+    def present(self, resource: dict[str, Any]) -> dict[str, Any]:
+        """The resource as get/list return it; override to add fields computed at read time."""
+        return public(resource)
+
+    def on_created(self, path: str, resource: dict[str, Any]) -> None:
+        """Runs when the insert operation completes (e.g. a network creating its auto-mode subnets)."""
+
+    def blocking_users(self, path: str, resource: dict[str, Any]) -> list[str]:
+        """Paths of the resources that keep this one from being deleted."""
+        return self.state.users_of(path)
+
+    def on_deleted(self, path: str, resource: dict[str, Any]) -> None:
+        """Runs when the delete operation completes, after the resource is gone."""
+
     def extra_routes(self) -> list[Route]:
         return []
 
@@ -85,7 +100,8 @@ class Collection:
 
     def routes(self) -> list[Route]:
         handlers = {"insert": self.insert, "get": self.get, "list": self.list, "delete": self.delete,
-                    "patch": self.patch, "update": self.update, "setLabels": self.set_labels}
+                    "patch": self.patch, "update": self.update, "setLabels": self.set_labels,
+                    "aggregatedList": self.aggregated_list}
         return [self.route(verb, handlers[verb]) for verb in self.verbs] + self.extra_routes()
 
     # -- helpers ------------------------------------------------------------------------------
@@ -141,6 +157,7 @@ class Collection:
 
         def commit() -> None:
             resource.pop("_creating", None)
+            self.on_created(path, resource)
 
         def undo_on_error() -> None:
             try:
@@ -157,11 +174,11 @@ class Collection:
 
     def get(self, request: ApiRequest) -> dict[str, Any]:
         _, resource = self.target(request)
-        return public(resource)
+        return self.present(resource)
 
     def list(self, request: ApiRequest) -> dict[str, Any]:
         project, region = self.scope(request)
-        items = [public(r) for r in self.state.in_scope(project, region, self.segment)]
+        items = [self.present(r) for r in self.state.in_scope(project, region, self.segment)]
         items = [r for r in items if matches_filter(r, request.arg("filter") or "")]
         items.sort(key=lambda r: r["name"])
         start = int(request.arg("pageToken") or 0)
@@ -177,9 +194,30 @@ class Collection:
             listing["nextPageToken"] = str(start + size)
         return listing
 
+    def aggregated_list(self, request: ApiRequest) -> dict[str, Any]:
+        """`projects/P/aggregated/<collection>`: the regional resources of every region, keyed
+        "regions/R" (gcloud's `list` commands use it when no region is given)."""
+        project = self.state.project_id(request.params["project"])
+        text = request.arg("filter") or ""
+        by_scope: dict[str, list[dict[str, Any]]] = {}
+        prefix = f"projects/{project}/regions/"
+        for path, resource in sorted(self.state.resources.items()):
+            if not path.startswith(prefix) or resource.get("_creating"):
+                continue
+            _, region, segment, _ = split_path(path)
+            item = self.present(resource)
+            if segment == self.segment and matches_filter(item, text):
+                by_scope.setdefault(f"regions/{region}", []).append(item)
+        return {
+            "kind": self.kind + "AggregatedList",
+            "id": f"projects/{project}/aggregated/{self.segment}",
+            "items": {scope: {self.segment: items} for scope, items in by_scope.items()},
+            "selfLink": self_link(f"projects/{project}/aggregated/{self.segment}"),
+        }
+
     def delete(self, request: ApiRequest) -> dict[str, Any]:
         path, resource = self.target(request)
-        users = self.state.users_of(path)
+        users = self.blocking_users(path, resource)
         if users:
             raise compute_in_use(self.snake, path, users[0])
         self.before_delete(path, resource)
@@ -187,6 +225,7 @@ class Collection:
         def commit() -> None:
             self.state.resources.pop(path, None)
             self.state.world.iam.drop(f"//compute.googleapis.com/{path}")
+            self.on_deleted(path, resource)
 
         return self.operation(request, "delete", path, resource, commit)
 

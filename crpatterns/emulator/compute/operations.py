@@ -10,6 +10,7 @@ A repeated `requestId` returns the first request's operation and does nothing ag
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from collections.abc import Callable
@@ -90,7 +91,10 @@ class Operations:
             operation.update(status="DONE", progress=100, endTime=now_rfc3339())
             if error is not None:
                 reason = error.compute_body()["error"]["errors"][0]["reason"]
-                operation["error"] = {"errors": [{"code": reason.upper() if fault is None else "INTERNAL_ERROR",
+                # Operation error codes are the reason in UPPER_SNAKE: resourceInUseByAnotherResource
+                # -> RESOURCE_IN_USE_BY_ANOTHER_RESOURCE.
+                code = re.sub(r"(?<!^)(?=[A-Z])", "_", reason).upper()
+                operation["error"] = {"errors": [{"code": code if fault is None else "INTERNAL_ERROR",
                                                   "message": error.message}]}
                 operation["httpErrorStatusCode"] = error.code
                 operation["httpErrorMessage"] = _http_phrase(error.code)
