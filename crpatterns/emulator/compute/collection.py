@@ -249,7 +249,8 @@ class Collection:
         self.validate(request, new, project, region, resource)
 
         def commit() -> None:
-            kept = {k: resource[k] for k in OUTPUT_ONLY if k in resource}
+            # Server-owned fields and the emulator's own "_" bookkeeping survive a patch/update.
+            kept = {k: v for k, v in resource.items() if k in OUTPUT_ONLY or k.startswith("_")}
             resource.clear()
             resource.update(new)
             resource.update(kept)
