@@ -1,0 +1,326 @@
+"""The planner: a pure function from (desired resources, what was observed) to a plan.
+
+No I/O here (style.md, "Pulumi": keep the decision pure). Rules:
+- A desired resource is matched with the resource marked for the same app and role (wherever a past
+  replacement put it), else with the resource of its name. A name taken by an unmarked resource is a
+  plan error offering --adopt.
+- Fields that differ become an update; a difference in an immutable field (or a new region) becomes a
+  replacement. Create-before-destroy wherever the name can change: the new resource gets the name with
+  a short suffix, dependents are re-pointed (their references resolve to the new name, so they show as
+  ordinary updates), and the old resource is deleted last. Delete-before-create only for kinds that
+  keep their name, which are never in use by another resource.
+- Resources marked for the app that nothing desires any more are deleted after everything that still
+  references them has been re-pointed or deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from crpatterns.engine.diff import as_reference
+from crpatterns.engine.graph import order_desired
+from crpatterns.engine.model import Action, Actual, Change, Desired, Ownership, Plan, Ref, Scope, Step
+from crpatterns.errors import PlanError
+
+COMPUTE_NAME_LIMIT = 63
+
+
+class KindView(Protocol):
+    """The pure part of a resource kind the planner relies on."""
+
+    key: str
+    immutable: tuple[str, ...]
+    replace_strategy: str
+
+    def url(self, scope: Scope, name: str) -> str: ...
+
+    def path(self, scope: Scope, name: str) -> str: ...
+
+    def with_marker(self, body: dict[str, Any], app: str, pattern: str, role: str) -> dict[str, Any]: ...
+
+    def to_actual(self, scope: Scope, body: dict[str, Any]) -> Actual: ...
+
+    def diff(self, desired: dict[str, Any], actual: dict[str, Any]) -> list[Change]: ...
+
+    def references(self, body: dict[str, Any]) -> list[str]: ...
+
+
+ObservedKey = tuple[str, Scope, str]
+
+
+@dataclass
+class Observation:
+    """What the read phase found: each desired name (None if absent), and every resource marked for
+    the app in the scopes searched."""
+
+    by_key: dict[ObservedKey, dict[str, Any] | None] = field(default_factory=dict)
+    owned: list[Actual] = field(default_factory=list)
+
+
+def replacement_name(base: str, body: dict[str, Any]) -> str:
+    """A new name for a create-before-destroy replacement: the base name and a short content hash."""
+    suffix = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:5]
+    stem = base[: COMPUTE_NAME_LIMIT - len(suffix) - 1].rstrip("-")
+    return f"{stem}-{suffix}"
+
+
+class _Planner:
+    def __init__(self, pattern: str, app: str, project: str, kinds: Mapping[str, KindView],
+                 observation: Observation, adopt: bool) -> None:
+        self.plan = Plan(pattern, app, project)
+        self.kinds = kinds
+        self.observation = observation
+        self.adopt = adopt
+        self.errors: list[str] = []
+        self.final: dict[str, tuple[Scope, str]] = {}  # role -> where it will be after apply
+        self.step_of_role: dict[str, int] = {}
+        self.matched: set[int] = set()  # ids of owned actuals matched with a desired resource
+        self.replaced_old: list[tuple[int, Actual]] = []  # (replace step, old actual) for CBD
+
+    # -- references ---------------------------------------------------------------------------
+
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, Ref):
+            scope, name = self.final[value.role]
+            kind = self.kinds[self.desired_by_role[value.role].kind]
+            if value.form == "name":
+                return name
+            if value.form == "path":
+                return kind.path(scope, name)
+            return kind.url(scope, name)
+        if isinstance(value, dict):
+            return {k: self.resolve(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.resolve(v) for v in value]
+        return value
+
+    # -- planning -----------------------------------------------------------------------------
+
+    def run(self, desired: list[Desired]) -> Plan:
+        self.desired_by_role = {d.role: d for d in desired}
+        for d in order_desired(desired):
+            self.plan_one(d)
+        self.plan_leftovers()
+        if self.errors:
+            raise PlanError(" ".join(self.errors))
+        self.link()
+        return self.plan
+
+    def add(self, step: Step) -> int:
+        self.plan.steps.append(step)
+        return len(self.plan.steps) - 1
+
+    def plan_one(self, d: Desired) -> None:
+        kind = self.kinds[d.kind]
+        body = self.resolve(d.body)
+        key = (d.kind, d.scope, d.name)
+        by_name = self.observation.by_key.get(key)
+        if d.ownership is Ownership.EXTERNAL:
+            if by_name is None:
+                self.errors.append(f"{kind.key} {d.name} ({d.scope}) does not exist.")
+            self.final[d.role] = (d.scope, d.name)
+            self.step_of_role[d.role] = self.add(
+                Step(Action.NOOP, d.kind, d.name, d.scope, d.role, desired=d, notes=d.notes)
+            )
+            return
+        if d.ownership in (Ownership.SHARED, Ownership.BINDING):
+            self.final[d.role] = (d.scope, d.name)
+            actual_body = by_name or {}
+            if by_name is None and d.ownership is Ownership.SHARED:
+                self.errors.append(f"{kind.key} {d.name} ({d.scope}) does not exist.")
+                return
+            changes = tuple(kind.diff(body, actual_body))
+            action = Action.NOOP
+            if changes:
+                action = Action.UPDATE
+                if d.ownership is Ownership.BINDING and not _has_members(actual_body, body):
+                    action = Action.CREATE
+            actual = kind.to_actual(d.scope, actual_body) if by_name is not None else None
+            self.step_of_role[d.role] = self.add(
+                Step(action, d.kind, d.name, d.scope, d.role, changes, d, actual, body, notes=d.notes,
+                     shared=d.ownership is Ownership.SHARED)
+            )
+            return
+        body = kind.with_marker(body, self.plan.app, self.plan.pattern, d.role)
+        current = self.match_owned(d)
+        conflict = None
+        if by_name is not None:
+            candidate = kind.to_actual(d.scope, by_name)
+            if candidate.app != self.plan.app and (current is None or current.name == d.name):
+                conflict = candidate
+        if current is None and conflict is not None:
+            if self.adopt and conflict.app is None:
+                current = conflict
+            else:
+                owner = f"by crpatterns app {conflict.app!r}" if conflict.app else "outside crpatterns"
+                self.errors.append(
+                    f"{kind.key} {d.name} ({d.scope}) already exists and was created {owner}; "
+                    "rerun with --adopt to manage it, or choose another name."
+                    if not conflict.app else
+                    f"{kind.key} {d.name} ({d.scope}) already exists and belongs {owner}; choose another name."
+                )
+                return
+        if current is None:
+            self.final[d.role] = (d.scope, d.name)
+            self.step_of_role[d.role] = self.add(
+                Step(Action.CREATE, d.kind, d.name, d.scope, d.role, (), d, None, body, notes=d.notes)
+            )
+            return
+        changes = list(kind.diff(body, current.body))
+        if current.scope != d.scope:
+            changes.insert(0, Change("region", current.scope.region, d.scope.region, forces_replace=True))
+        if not changes:
+            self.final[d.role] = (current.scope, current.name)
+            self.step_of_role[d.role] = self.add(
+                Step(Action.NOOP, d.kind, current.name, current.scope, d.role, (), d, current, body, notes=d.notes)
+            )
+            return
+        if not any(c.forces_replace for c in changes):
+            self.final[d.role] = (current.scope, current.name)
+            self.step_of_role[d.role] = self.add(
+                Step(Action.UPDATE, d.kind, current.name, current.scope, d.role, tuple(changes), d, current, body,
+                     notes=d.notes)
+            )
+            return
+        self.plan_replace(d, kind, body, current, tuple(changes))
+
+    def plan_replace(self, d: Desired, kind: KindView, body: dict[str, Any], current: Actual,
+                     changes: tuple[Change, ...]) -> None:
+        if kind.replace_strategy == "delete-before-create" and current.scope == d.scope:
+            self.final[d.role] = (d.scope, current.name)
+            self.step_of_role[d.role] = self.add(
+                Step(Action.REPLACE, d.kind, current.name, d.scope, d.role, changes, d, current, body,
+                     notes=d.notes, strategy="delete-before-create")
+            )
+            return
+        taken = current.scope == d.scope and current.name == d.name
+        new_name = replacement_name(d.name, body) if taken else d.name
+        if not taken and self.observation.by_key.get((d.kind, d.scope, d.name)) is not None:
+            new_name = replacement_name(d.name, body)
+        self.final[d.role] = (d.scope, new_name)
+        index = self.add(
+            Step(Action.REPLACE, d.kind, new_name, d.scope, d.role, changes, d, current, body, notes=d.notes,
+                 strategy="create-before-destroy")
+        )
+        self.step_of_role[d.role] = index
+        self.replaced_old.append((index, current))
+
+    def match_owned(self, d: Desired) -> Actual | None:
+        candidates = [
+            a for a in self.observation.owned
+            if a.kind == d.kind and a.role == d.role and a.app == self.plan.app and id(a) not in self.matched
+        ]
+        if not candidates:
+            return None
+
+        def preference(a: Actual) -> tuple[int, int]:
+            return (0 if a.scope == d.scope else 1, 0 if a.name == d.name else 1)
+
+        best = min(candidates, key=preference)
+        self.matched.add(id(best))
+        return best
+
+    def plan_leftovers(self) -> None:
+        for actual in self.observation.owned:
+            if id(actual) in self.matched or actual.app != self.plan.app:
+                continue
+            self.matched.add(id(actual))
+            self.add(Step(Action.DELETE, actual.kind, actual.name, actual.scope, actual.role, (), None, actual))
+
+    # -- ordering -----------------------------------------------------------------------------
+
+    def link(self) -> None:
+        """Dependencies between steps: creations after what they reference; deletions after whatever
+        still references the resource has been re-pointed or deleted."""
+        for index, old in self.replaced_old:
+            hidden = Step(Action.DELETE, old.kind, old.name, old.scope, old.role, (), None, old, hidden=True,
+                          depends_on=(index,))
+            self.add(hidden)
+        steps = self.plan.steps
+        # Which step touches each existing resource (by normalised path), to order deletions.
+        path_of = {i: self._actual_path(s) for i, s in enumerate(steps) if s.actual is not None}
+        for i, step in enumerate(steps):
+            deps: set[int] = set(step.depends_on)
+            if step.desired is not None and step.action is not Action.DELETE:
+                for role in _roles_needed(step.desired):
+                    dep = self.step_of_role.get(role)
+                    if dep is not None and steps[dep].action is not Action.NOOP:
+                        deps.add(dep)
+            if step.action is Action.DELETE or step.strategy == "delete-before-create":
+                target = path_of.get(i)
+                for j, other in enumerate(steps):
+                    if j == i or other.actual is None or other.action is Action.NOOP:
+                        continue
+                    if target and target in self._references(other.actual):
+                        deps.add(j)
+            step.depends_on = tuple(sorted(deps - {i}))
+        _check_acyclic(steps)
+
+    def _actual_path(self, step: Step) -> str | None:
+        assert step.actual is not None
+        return _normal(self.kinds[step.kind].path(step.actual.scope, step.actual.name))
+
+    def _references(self, actual: Actual) -> set[str]:
+        return {_normal(r) for r in self.kinds[actual.kind].references(actual.body)}
+
+
+def _normal(path: str) -> str:
+    return as_reference(path) or path
+
+
+def _has_members(actual: dict[str, Any], desired: dict[str, Any]) -> bool:
+    role = desired.get("role")
+    return any(b.get("role") == role and b.get("members") for b in actual.get("bindings", []))
+
+
+def _roles_needed(d: Desired) -> set[str]:
+    roles = set(d.depends_on)
+
+    def walk(value: Any) -> None:
+        if isinstance(value, Ref):
+            roles.add(value.role)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(d.body)
+    return roles
+
+
+def _check_acyclic(steps: list[Step]) -> None:
+    state: dict[int, int] = {}
+
+    def visit(i: int) -> None:
+        if state.get(i) == 2:
+            return
+        if state.get(i) == 1:
+            raise PlanError(f"internal error: the plan's steps depend on each other in a cycle at {steps[i].label}")
+        state[i] = 1
+        for j in steps[i].depends_on:
+            visit(j)
+        state[i] = 2
+
+    for i in range(len(steps)):
+        visit(i)
+
+
+def make_plan(pattern: str, app: str, project: str, desired: list[Desired], observation: Observation,
+              kinds: Mapping[str, KindView], adopt: bool = False) -> Plan:
+    return _Planner(pattern, app, project, kinds, observation, adopt).run(desired)
+
+
+def make_destroy_plan(pattern: str, app: str, project: str, observation: Observation,
+                      kinds: Mapping[str, KindView]) -> Plan:
+    """Every resource marked for the app, deleted after whatever references it."""
+    planner = _Planner(pattern, app, project, kinds, observation, adopt=False)
+    planner.desired_by_role = {}
+    planner.plan_leftovers()
+    planner.link()
+    return planner.plan

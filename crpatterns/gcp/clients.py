@@ -1,0 +1,113 @@
+"""The client factory: every Google client built one way, REST transport, pointed at one endpoint.
+
+REST for Google and for the emulator alike, so the code path the tests exercise is the one users run
+(google-cloud-run and google-cloud-iap default to gRPC; gcp-behaviour.md, "Wire facts").
+Clients are created on first use and shared by the threads of one run.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from crpatterns.gcp.endpoint import Endpoint
+from crpatterns.gcp.http_log import CallLog
+
+COMPUTE_HOST = "compute.googleapis.com"
+RUN_HOST = "run.googleapis.com"
+IAP_HOST = "iap.googleapis.com"
+RESOURCE_MANAGER_HOST = "cloudresourcemanager.googleapis.com"
+SERVICE_USAGE_HOST = "serviceusage.googleapis.com"
+SCOPES = ("https://www.googleapis.com/auth/cloud-platform",)
+
+
+class Clients:
+    def __init__(self, endpoint: Endpoint, call_log: CallLog | None = None, pool_size: int = 16) -> None:
+        self.endpoint = endpoint
+        self.call_log = call_log or CallLog()
+        self.pool_size = max(pool_size, 10)
+        self._lock = threading.Lock()
+        self._cache: dict[str, Any] = {}
+        self._credentials: Any = None
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    def credentials(self) -> Any:
+        with self._lock:
+            if self._credentials is None:
+                if self.endpoint.is_emulator:
+                    from google.auth.credentials import AnonymousCredentials
+
+                    self._credentials = AnonymousCredentials()
+                else:
+                    import google.auth
+
+                    self._credentials, _ = google.auth.default(scopes=list(SCOPES))
+            return self._credentials
+
+    def _prepare_session(self, session: Any) -> None:
+        import requests.adapters
+
+        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=self.pool_size)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        self.call_log.attach(session)
+
+    def _build(self, key: str, factory: Any, host: str) -> Any:
+        credentials = self.credentials()
+        with self._lock:
+            client = self._cache.get(key)
+            if client is None:
+                client = factory(
+                    transport="rest",
+                    credentials=credentials,
+                    client_options={"api_endpoint": self.endpoint.api_endpoint(host)},
+                )
+                self._prepare_session(client._transport._session)
+                self._cache[key] = client
+            return client
+
+    # -- clients ------------------------------------------------------------------------------
+
+    def compute(self, class_name: str) -> Any:
+        """A compute_v1 client by class name, e.g. "RegionBackendServicesClient"."""
+        from google.cloud import compute_v1
+
+        return self._build(f"compute.{class_name}", getattr(compute_v1, class_name), COMPUTE_HOST)
+
+    def run_services(self) -> Any:
+        from google.cloud import run_v2
+
+        return self._build("run.services", run_v2.ServicesClient, RUN_HOST)
+
+    def iap(self) -> Any:
+        from google.cloud import iap_v1
+
+        return self._build("iap.admin", iap_v1.IdentityAwareProxyAdminServiceClient, IAP_HOST)
+
+    def projects(self) -> Any:
+        from google.cloud import resourcemanager_v3
+
+        return self._build("rm.projects", resourcemanager_v3.ProjectsClient, RESOURCE_MANAGER_HOST)
+
+    def service_usage(self) -> Any:
+        from google.cloud import service_usage_v1
+
+        return self._build("su.v1", service_usage_v1.ServiceUsageClient, SERVICE_USAGE_HOST)
+
+    def session(self) -> Any:
+        """An authorised HTTP session, for the one method no client library covers:
+        Service Usage v1beta1 generateServiceIdentity."""
+        credentials = self.credentials()
+        with self._lock:
+            session = self._cache.get("session")
+            if session is None:
+                from google.auth.transport.requests import AuthorizedSession
+
+                session = AuthorizedSession(credentials)
+                self._prepare_session(session)
+                self._cache["session"] = session
+            return session
+
+    def service_usage_url(self, path: str) -> str:
+        return f"{self.endpoint.base_url(SERVICE_USAGE_HOST)}/{path.lstrip('/')}"

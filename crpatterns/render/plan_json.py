@@ -1,0 +1,57 @@
+"""`--format json`: one document on stdout, the plan as data."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from crpatterns.engine.model import Change, Plan, Step
+from crpatterns.render.vocabulary import SENSITIVE
+
+
+def _value(change: Change, value: Any) -> Any:
+    return SENSITIVE if change.sensitive and value is not None else value
+
+
+def step_json(step: Step) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "action": step.action.value,
+        "kind": step.kind,
+        "name": step.name,
+        "scope": step.scope.region or "global",
+        "project": step.scope.project,
+        "changes": [
+            {"field": c.field, "before": _value(c, c.before), "after": _value(c, c.after),
+             **({"forcesReplacement": True} if c.forces_replace else {})}
+            for c in step.changes
+        ],
+    }
+    if step.role:
+        item["role"] = step.role
+    if step.strategy:
+        item["strategy"] = step.strategy
+        if step.actual is not None and (step.actual.name, step.actual.scope) != (step.name, step.scope):
+            item["replaces"] = step.actual.name
+    if step.shared:
+        item["shared"] = True
+    if step.notes:
+        item["notes"] = list(step.notes)
+    return item
+
+
+def plan_document(plan: Plan, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    document = {
+        "pattern": plan.pattern,
+        "name": plan.app,
+        "project": plan.project,
+        "actions": [step_json(s) for s in plan.steps if not s.hidden],
+        "summary": plan.counts(),
+        "warnings": list(plan.warnings),
+    }
+    if extra:
+        document.update(extra)
+    return document
+
+
+def dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, sort_keys=False, default=str)

@@ -1,0 +1,88 @@
+"""The plan as people read it, in Terraform's vocabulary: `+`, `~`, `-/+`, `-`, and a summary line."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from crpatterns.engine.model import Action, Change, Plan, Step
+from crpatterns.render.vocabulary import NO_CHANGES, SENSITIVE, SYMBOL, summary_line
+
+MAX_CREATE_FIELDS = 14
+_HIDDEN_FIELDS = ("labels.managed-by", "labels.crpatterns-app", "labels.crpatterns-pattern", "labels.crpatterns-role",
+                  "description")
+
+
+def show(value: Any) -> str:
+    if isinstance(value, str):
+        return json.dumps(value)
+    if value is None:
+        return "(none)"
+    return json.dumps(value, sort_keys=True, separators=(", ", ": "))
+
+
+def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    if isinstance(value, dict) and value:
+        out: list[tuple[str, Any]] = []
+        for key, item in value.items():
+            out.extend(_flatten(item, f"{prefix}{key}."))
+        return out
+    return [(prefix.rstrip("."), value)]
+
+
+def _where(step: Step) -> str:
+    return step.scope.region or "global"
+
+
+def _change_line(change: Change) -> str:
+    before = SENSITIVE if change.sensitive and change.before is not None else show(change.before)
+    after = SENSITIVE if change.sensitive else show(change.after)
+    forced = "  # forces replacement" if change.forces_replace else ""
+    return f"{change.field}: {before} -> {after}{forced}"
+
+
+def step_lines(step: Step) -> list[str]:
+    symbol = SYMBOL[step.action]
+    head = f"{symbol} {step.kind} {step.name} ({_where(step)})"
+    if step.action is Action.REPLACE and step.actual is not None:
+        old = step.actual.name if step.actual.scope == step.scope else f"{step.actual.name} in {step.actual.scope.region}"
+        if (step.actual.name, step.actual.scope) != (step.name, step.scope):
+            head = f"{symbol} {step.kind} {old} -> {step.name} ({_where(step)})"
+        head += f"  [{step.strategy}]"
+    if step.shared:
+        head += "  [shared: not created by crpatterns]"
+    lines = [head]
+    detail: list[str] = []
+    if step.action is Action.CREATE and step.body:
+        sensitive = step.desired.sensitive if step.desired else ()
+        fields = [(k, v) for k, v in _flatten(step.body) if k not in _HIDDEN_FIELDS]
+        for key, value in fields[:MAX_CREATE_FIELDS]:
+            secret = any(key == s or key.startswith(s + ".") for s in sensitive)
+            detail.append(f"{key}: {SENSITIVE if secret else show(value)}")
+        if len(fields) > MAX_CREATE_FIELDS:
+            detail.append(f"... and {len(fields) - MAX_CREATE_FIELDS} more fields")
+    elif step.action in (Action.UPDATE, Action.REPLACE):
+        detail.extend(_change_line(c) for c in step.changes)
+    detail.extend(f"note: {n}" for n in step.notes)
+    lines.extend(f"    {d}" for d in detail)
+    return lines
+
+
+def render(plan: Plan, show_noop: bool = False) -> str:
+    out = [f'{plan.pattern} "{plan.app}" in project {plan.project}:']
+    if not plan.has_changes:
+        for step in plan.steps:
+            if step.notes:
+                out.extend(f"  note: {n}" for n in step.notes)
+        out.extend(f"  warning: {w}" for w in plan.warnings)
+        out.append(NO_CHANGES)
+        return "\n".join(out)
+    out.append("")
+    for step in plan.steps:
+        if step.hidden or (step.action is Action.NOOP and not show_noop and not step.notes):
+            continue
+        out.extend("  " + line for line in step_lines(step))
+    out.append("")
+    out.extend(f"warning: {w}" for w in plan.warnings)
+    out.append(summary_line(plan.counts()))
+    return "\n".join(out)

@@ -1,0 +1,36 @@
+"""The plan's words in one place: symbol, colour and past tense of each action (style.md, "Terraform")."""
+
+from __future__ import annotations
+
+from crpatterns.engine.model import Action
+
+SYMBOL = {
+    Action.CREATE: "+",
+    Action.UPDATE: "~",
+    Action.REPLACE: "-/+",
+    Action.DELETE: "-",
+    Action.NOOP: " ",
+}
+COLOUR = {
+    Action.CREATE: "green",
+    Action.UPDATE: "yellow",
+    Action.REPLACE: "magenta",
+    Action.DELETE: "red",
+    Action.NOOP: "dim",
+}
+PAST = {
+    Action.CREATE: "created",
+    Action.UPDATE: "updated",
+    Action.REPLACE: "replaced",
+    Action.DELETE: "deleted",
+    Action.NOOP: "unchanged",
+}
+SENSITIVE = "(sensitive)"
+NO_CHANGES = "No changes. The infrastructure matches the configuration."
+
+
+def summary_line(counts: dict[str, int]) -> str:
+    return (
+        f"Plan: {counts['create']} to add, {counts['update']} to change, "
+        f"{counts['replace']} to replace, {counts['delete']} to destroy."
+    )
