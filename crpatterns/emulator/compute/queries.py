@@ -104,3 +104,55 @@ def subnet_policy_members(world: World, subnet_path: str, role: str) -> set[str]
     `subnet_path` in any reference form. Grants on the host project are not included."""
     state: ComputeState = world.apis["compute"].state
     return world.iam.members_with_role(subnet_policy_key(state, subnet_path), role)
+
+
+# -- IP addresses inside a subnetwork --------------------------------------------------------------
+
+
+def reserved_ips(subnet: dict[str, Any]) -> set[str]:
+    """The four addresses Google keeps in every primary IPv4 range: network, gateway, second-to-last
+    and broadcast (https://cloud.google.com/vpc/docs/subnets#unusable-ip-addresses-in-every-subnet)."""
+    network = ipaddress.ip_network(subnet["ipCidrRange"], strict=False)
+    first, last = network.network_address, network.broadcast_address
+    return {str(first), str(first + 1), str(last - 1), str(last)}
+
+
+def held_ips(state: ComputeState, subnet_path: str, ignore: str | None = None) -> dict[str, str]:
+    """IP -> path of the address or forwarding rule holding it in the subnetwork (or, for a rule without
+    a subnetwork, in the subnetwork's network). `ignore` skips one path (the resource being checked).
+    Resources whose insert is still running count: their IP is taken already."""
+    subnet = state.resources.get(canonical_path(state, subnet_path))
+    network = subnet.get("network") if subnet else None
+    held: dict[str, str] = {}
+    for path, resource in state.resources.items():
+        kind = resource.get("kind")
+        if path == ignore or kind not in ("compute#address", "compute#forwardingRule"):
+            continue
+        ip = resource.get("address") if kind == "compute#address" else resource.get("IPAddress")
+        if not ip or "/" in ip:  # a rule's IPAddress may be an address URL: that address holds the IP
+            continue
+        if same_resource(state, resource.get("subnetwork"), subnet_path) or (
+            kind == "compute#forwardingRule"
+            and not resource.get("subnetwork")
+            and same_resource(state, resource.get("network"), network)
+        ):
+            held.setdefault(ip, path)
+    return held
+
+
+def ip_holder(state: ComputeState, subnet_path: str, ip: str, ignore: str | None = None) -> str | None:
+    """Path of the address or forwarding rule that already holds `ip` in the subnetwork, or None."""
+    return held_ips(state, subnet_path, ignore).get(ip)
+
+
+def free_ip(state: ComputeState, subnet_path: str) -> str | None:
+    """The lowest usable IPv4 address of the subnetwork's primary range that nothing holds, or None
+    when the range is full. Allocation order UNCONFIRMED (Google does not document it)."""
+    subnet = state.resources.get(canonical_path(state, subnet_path))
+    if subnet is None:
+        return None
+    taken = reserved_ips(subnet) | set(held_ips(state, subnet_path))
+    for host in ipaddress.ip_network(subnet["ipCidrRange"], strict=False).hosts():
+        if str(host) not in taken:
+            return str(host)
+    return None
