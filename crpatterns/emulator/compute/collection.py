@@ -118,6 +118,12 @@ class Collection:
         path = self.path_of(project, region, request.params[param or self.param])
         return path, self.state.require(path)
 
+    def link(self, reference: Any, field: str, project: str, region: str | None,
+             allowed: tuple[str, ...]) -> str:
+        """A reference as Google stores it, the canonical selfLink, whatever form the caller sent
+        (404 when it names nothing, 400 when it names another kind of resource)."""
+        return self_link(self.state.resolve(reference, field, project, region, allowed))
+
     def operation(self, request: ApiRequest, kind: str, path: str, resource: dict[str, Any], commit,
                   prepare=None) -> dict[str, Any]:
         _, region = self.scope(request)
@@ -300,6 +306,17 @@ class Collection:
             resource["fingerprint"] = fingerprint(resource)
         if self.labels:
             resource["labelFingerprint"] = fingerprint({"labels": resource.get("labels", {})}, "x")
+
+
+def invalid_field(field: str, value: Any, why: str) -> ApiError:
+    """Compute's usual 400: `Invalid value for field 'resource.x': 'v'. <why>`."""
+    shown = "" if value is None else str(value).lower() if isinstance(value, bool) else value
+    return bad_request(f"Invalid value for field '{field}': '{shown}'. {why}")
+
+
+def required_field(field: str) -> ApiError:
+    """Compute's 400 for a missing required field (reason `required`)."""
+    return ApiError(400, f"Required field '{field}' not specified", reason="required")
 
 
 def merge_patch(target: Any, patch: Any) -> Any:

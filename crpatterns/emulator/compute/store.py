@@ -179,7 +179,11 @@ class ComputeState:
         """Paths of the resources whose fields reference `path` (what blocks its deletion)."""
         users = []
         for other_path, resource in self.resources.items():
-            if other_path != path and _references(public(resource), path, self):
+            if other_path == path:
+                continue
+            # `_uses`: references Google keeps without a URL field (a forwarding rule's IPAddress holds the
+            # address's IP, not its URL, yet the address cannot be deleted while the rule exists).
+            if path in resource.get("_uses", ()) or _references(public(resource), path, self):
                 users.append(other_path)
         return sorted(users)
 
@@ -207,7 +211,8 @@ def _references(value: Any, path: str, state: ComputeState) -> bool:
             return state.canonical(tail) == path
         return False
     if isinstance(value, dict):
-        return any(_references(v, path, state) for k, v in value.items() if k != "selfLink")
+        # `users` (addresses) lists back-references: the referred-to resource does not use its users.
+        return any(_references(v, path, state) for k, v in value.items() if k not in ("selfLink", "users"))
     if isinstance(value, list):
         return any(_references(v, path, state) for v in value)
     return False
