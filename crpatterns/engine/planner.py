@@ -48,6 +48,8 @@ class KindView(Protocol):
 
     def references(self, body: dict[str, Any]) -> list[str]: ...
 
+    def used_by(self, body: dict[str, Any]) -> list[str]: ...
+
 
 ObservedKey = tuple[str, Scope, str]
 
@@ -89,6 +91,12 @@ class _Planner:
             kind = self.kinds[self.desired_by_role[value.role].kind]
             if value.form == "name":
                 return name
+            if value.form == "address":
+                # An IP address: Google returns a forwarding rule's IPAddress as the literal IP, so the
+                # reference is the address's IP when it exists already, its URL when it is being made.
+                existing = self.existing_body(value.role)
+                if existing and existing.get("address"):
+                    return existing["address"]
             if value.form == "path":
                 return kind.path(scope, name)
             return kind.url(scope, name)
@@ -209,6 +217,18 @@ class _Planner:
         self.step_of_role[d.role] = index
         self.replaced_old.append((index, current))
 
+    def existing_body(self, role: str) -> dict[str, Any] | None:
+        """The body of the resource that will hold `role` after apply, if it exists already unchanged."""
+        index = self.step_of_role.get(role)
+        if index is None:
+            return None
+        step = self.plan.steps[index]
+        if step.action in (Action.NOOP, Action.UPDATE) and step.actual is not None:
+            return step.actual.body
+        if step.action is Action.NOOP and step.desired is not None:
+            return self.observation.by_key.get((step.kind, step.scope, step.name))
+        return None
+
     def match_owned(self, d: Desired) -> Actual | None:
         candidates = [
             a for a in self.observation.owned
@@ -252,10 +272,12 @@ class _Planner:
                         deps.add(dep)
             if step.action is Action.DELETE or step.strategy == "delete-before-create":
                 target = path_of.get(i)
+                assert step.actual is not None
+                users = {_normal(u) for u in self.kinds[step.kind].used_by(step.actual.body)}
                 for j, other in enumerate(steps):
                     if j == i or other.actual is None or other.action is Action.NOOP:
                         continue
-                    if target and target in self._references(other.actual):
+                    if (target and target in self._references(other.actual)) or path_of.get(j) in users:
                         deps.add(j)
             step.depends_on = tuple(sorted(deps - {i}))
         _check_acyclic(steps)

@@ -71,6 +71,10 @@ class Kind:
         _collect_refs(body, found)
         return found
 
+    def used_by(self, body: dict[str, Any]) -> list[str]:
+        """Paths of resources the API says use this one (an address's `users`): reverse references."""
+        return []
+
     # -- ownership ----------------------------------------------------------------------------
 
     def marker_of(self, body: dict[str, Any]) -> tuple[str, str, str] | None:

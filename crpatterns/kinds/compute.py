@@ -75,57 +75,60 @@ class ComputeKind(Kind):
 
     # -- writing ------------------------------------------------------------------------------
 
+    def operate(self, name: str, scope: Scope, verb: str, method: str, **args: Any) -> None:
+        """Calls a mutating method (with a requestId, the same on every retry, so Compute does it
+        once) and waits for its operation through the same endpoint."""
+        client_method = getattr(self.client, method)
+        request_id = str(uuid.uuid4())
+
+        def start() -> Any:
+            return client_method(**self.where(scope), **args, request_id=request_id)
+
+        operation = self.call(name, verb, start)
+        if operation is not None:
+            self.call(name, f"{verb} (operation)", lambda: self.wait(operation, scope))
+
     def create(self, scope: Scope, name: str, body: dict[str, Any]) -> None:
-        request_id = str(uuid.uuid4())  # the same id on every retry: Compute does the insert once
-        resource = self.build({**body, "name": name})
-        arg = f"{self.name_arg}_resource"
-        operation = self.call(
-            name, "insert",
-            lambda: self.client.insert(**self.where(scope), **{arg: resource}, request_id=request_id),
-        )
-        self.call(name, "insert (operation)", lambda: self.wait(operation, scope))
+        self.operate(name, scope, "insert", "insert",
+                     **{f"{self.name_arg}_resource": self.build({**body, "name": name})})
 
     def patch(self, actual: Actual, patch_body: dict[str, Any]) -> None:
-        """PATCH with the fingerprint read at plan time (a stale one fails 412: rerun re-reads)."""
+        """PATCH with the fingerprint read at plan time (a stale one fails 412: a rerun re-reads)."""
         body = dict(patch_body)
         if "fingerprint" in actual.body:
             body["fingerprint"] = actual.body["fingerprint"]
-        resource = self.build(body)
-        arg = f"{self.name_arg}_resource"
-        request_id = str(uuid.uuid4())
-        operation = self.call(
-            actual.name, "patch",
-            lambda: self.client.patch(**self.where(actual.scope), **{self.name_arg: actual.name, arg: resource},
-                                      request_id=request_id),
-        )
-        self.call(actual.name, "patch (operation)", lambda: self.wait(operation, actual.scope))
+        self.operate(actual.name, actual.scope, "patch", "patch",
+                     **{self.name_arg: actual.name, f"{self.name_arg}_resource": self.build(body)})
 
     def update(self, actual: Actual, body: dict[str, Any], changes: tuple[Change, ...]) -> None:
-        self.patch(actual, {c.field.split(".")[0]: body[c.field.split(".")[0]] for c in changes})
+        fields = {c.field.split(".")[0] for c in changes}
+        self.patch(actual, {f: body[f] for f in fields if f in body})
 
     def set_labels(self, actual: Actual, labels: dict[str, str]) -> None:
         from google.cloud import compute_v1
 
-        request_class = compute_v1.RegionSetLabelsRequest if self.regional else compute_v1.GlobalSetLabelsRequest
-        request = request_class(labels=labels, label_fingerprint=actual.body.get("labelFingerprint", ""))
-        arg = "region_set_labels_request_resource" if self.regional else "global_set_labels_request_resource"
-        operation = self.call(
-            actual.name, "setLabels",
-            lambda: self.client.set_labels(**self.where(actual.scope), resource=actual.name, **{arg: request}),
-        )
-        self.call(actual.name, "setLabels (operation)", lambda: self.wait(operation, actual.scope))
+        if self.regional:
+            arg = {"region_set_labels_request_resource": compute_v1.RegionSetLabelsRequest(
+                labels=labels, label_fingerprint=actual.body.get("labelFingerprint", ""))}
+        else:
+            arg = {"global_set_labels_request_resource": compute_v1.GlobalSetLabelsRequest(
+                labels=labels, label_fingerprint=actual.body.get("labelFingerprint", ""))}
+        self.operate(actual.name, actual.scope, "setLabels", "set_labels", resource=actual.name, **arg)
 
     def delete(self, actual: Actual) -> None:
-        def delete_once() -> Any:
-            try:
-                return self.client.delete(**self.where(actual.scope), **{self.name_arg: actual.name},
-                                          request_id=request_id)
-            except Exception as error:
-                if is_not_found(error):
-                    return None  # already gone: the goal is reached
+        try:
+            self.operate(actual.name, actual.scope, "delete", "delete", **{self.name_arg: actual.name})
+        except Exception as error:
+            if getattr(error, "status", None) != 404:
                 raise
+            # Already gone: the goal of the step is reached.
 
-        request_id = str(uuid.uuid4())
-        operation = self.call(actual.name, "delete", delete_once)
-        if operation is not None:
-            self.call(actual.name, "delete (operation)", lambda: self.wait(operation, actual.scope))
+
+class ImmutableComputeKind(ComputeKind):
+    """A collection with no update method (serverless NEGs, certificates): any change replaces it."""
+
+    def diff(self, desired: dict[str, Any], actual: dict[str, Any]) -> list[Change]:
+        return [Change(c.field, c.before, c.after, True, c.sensitive) for c in super().diff(desired, actual)]
+
+    def update(self, actual: Actual, body: dict[str, Any], changes: tuple[Change, ...]) -> None:
+        raise AssertionError(f"{self.key} cannot be updated in place; the planner replaces it")

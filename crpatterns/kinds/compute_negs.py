@@ -1,0 +1,26 @@
+"""Serverless network endpoint groups (regionNetworkEndpointGroups): no update method, so any change
+replaces them, create-before-destroy under a new name while the backend service is re-pointed
+(gcp-behaviour.md, "Serverless NEG"; patterns.md, "What users trip on" 1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crpatterns.kinds.compute import ImmutableComputeKind
+
+
+class RegionNetworkEndpointGroups(ImmutableComputeKind):
+    key = "compute.regionNetworkEndpointGroups"
+    client_class = "RegionNetworkEndpointGroupsClient"
+    message = "NetworkEndpointGroup"
+    name_arg = "network_endpoint_group"
+    segment = "networkEndpointGroups"
+
+    def references(self, body: dict[str, Any]) -> list[str]:
+        found = super().references(body)
+        service = (body.get("cloudRun") or {}).get("service")
+        region = (body.get("region") or "").rsplit("/", 1)[-1]
+        project = (body.get("selfLink") or "").split("/projects/")[-1].split("/")[0]
+        if service and region and project:
+            found.append(f"projects/{project}/locations/{region}/services/{service}")
+        return found

@@ -1,0 +1,98 @@
+"""Where each IAM policy the patterns touch lives, one class per API: Cloud Run services, IAP web
+resources, Compute subnetworks (Shared VPC grants) and projects (networkViewer on the host)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from crpatterns.engine.model import Scope
+from crpatterns.kinds.iam import IamBindingKind, policy_from_dict, policy_to_dict
+
+
+class RunServiceIam(IamBindingKind):
+    """Policy of a Cloud Run service; `name` is the service id."""
+
+    key = "run.services.iamPolicy"
+
+    def resource(self, scope: Scope, name: str) -> str:
+        return f"projects/{scope.project}/locations/{scope.region}/services/{name}"
+
+    url = path = resource
+
+    def get_policy(self, scope: Scope, name: str) -> dict[str, Any]:
+        policy = self.clients.run_services().get_iam_policy(
+            request={"resource": self.resource(scope, name), "options": {"requested_policy_version": 3}})
+        return policy_to_dict(policy)
+
+    def set_policy(self, scope: Scope, name: str, policy: dict[str, Any]) -> None:
+        self.clients.run_services().set_iam_policy(
+            request={"resource": self.resource(scope, name), "policy": policy_from_dict(policy)})
+
+
+class IapWebIam(IamBindingKind):
+    """Policy of an IAP web resource; `name` is its full path, e.g.
+    projects/NUMBER/iap_web/compute/services/BACKEND (gcp-behaviour.md, "IAP v1")."""
+
+    key = "iap.webIamPolicy"
+    regional = False
+
+    def url(self, scope: Scope, name: str) -> str:
+        return name
+
+    path = url
+
+    def get_policy(self, scope: Scope, name: str) -> dict[str, Any]:
+        policy = self.clients.iap().get_iam_policy(
+            request={"resource": name, "options": {"requested_policy_version": 3}})
+        return policy_to_dict(policy)
+
+    def set_policy(self, scope: Scope, name: str, policy: dict[str, Any]) -> None:
+        self.clients.iap().set_iam_policy(request={"resource": name, "policy": policy_from_dict(policy)})
+
+
+class SubnetworkIam(IamBindingKind):
+    """Policy of a Compute subnetwork (in the Shared VPC host project)."""
+
+    key = "compute.subnetworks.iamPolicy"
+
+    def url(self, scope: Scope, name: str) -> str:
+        return f"projects/{scope.project}/regions/{scope.region}/subnetworks/{name}"
+
+    path = url
+
+    def get_policy(self, scope: Scope, name: str) -> dict[str, Any]:
+        from google.protobuf import json_format
+
+        client = self.clients.compute("SubnetworksClient")
+        policy = client.get_iam_policy(project=scope.project, region=scope.region, resource=name,
+                                       options_requested_policy_version=3)
+        return json_format.MessageToDict(type(policy).pb(policy))
+
+    def set_policy(self, scope: Scope, name: str, policy: dict[str, Any]) -> None:
+        from google.cloud import compute_v1
+
+        request = compute_v1.RegionSetPolicyRequest(policy=compute_v1.Policy.from_json(json.dumps(policy)))
+        self.clients.compute("SubnetworksClient").set_iam_policy(
+            project=scope.project, region=scope.region, resource=name, region_set_policy_request_resource=request)
+
+
+class ProjectIam(IamBindingKind):
+    """Policy of a project; `name` is the project id."""
+
+    key = "cloudresourcemanager.projects.iamPolicy"
+    regional = False
+
+    def url(self, scope: Scope, name: str) -> str:
+        return f"projects/{name}"
+
+    path = url
+
+    def get_policy(self, scope: Scope, name: str) -> dict[str, Any]:
+        policy = self.clients.projects().get_iam_policy(
+            request={"resource": f"projects/{name}", "options": {"requested_policy_version": 3}})
+        return policy_to_dict(policy)
+
+    def set_policy(self, scope: Scope, name: str, policy: dict[str, Any]) -> None:
+        self.clients.projects().set_iam_policy(
+            request={"resource": f"projects/{name}", "policy": policy_from_dict(policy)})

@@ -1,0 +1,39 @@
+"""A service project's attachment to a Shared VPC host (Compute projects.getXpnHost /
+enableXpnResource). Never created or deleted by the tool: attaching is a change to a shared resource,
+made only with --attach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crpatterns.engine.model import Actual, Change, Scope
+from crpatterns.kinds.compute import ComputeKind, to_dict
+
+
+class XpnAttachment(ComputeKind):
+    """`name` is the service project; the desired body is {"hostProject": HOST}."""
+
+    key = "compute.projects.xpnHost"
+    client_class = "ProjectsClient"
+    message = "Project"
+    name_arg = "project"
+    segment = "projects"
+    regional = False
+    marker_in = "none"
+
+    def read(self, scope: Scope, name: str) -> dict[str, Any] | None:
+        host = self.call(name, "getXpnHost", lambda: to_dict(self.client.get_xpn_host(project=name)))
+        return {"name": name, "hostProject": host.get("name") or None}
+
+    def update(self, actual: Actual, body: dict[str, Any], changes: tuple[Change, ...]) -> None:
+        from google.cloud import compute_v1
+
+        request = compute_v1.ProjectsEnableXpnResourceRequest(
+            xpn_resource=compute_v1.XpnResourceId(id=actual.name, type_="PROJECT"))
+        host = body["hostProject"]
+        operation = self.call(actual.name, "enableXpnResource", lambda: self.client.enable_xpn_resource(
+            project=host, projects_enable_xpn_resource_request_resource=request))
+        from crpatterns.gcp.operations import wait_compute
+
+        self.call(actual.name, "enableXpnResource (operation)",
+                  lambda: wait_compute(self.clients, operation, host, None))

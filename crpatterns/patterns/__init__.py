@@ -1,0 +1,1 @@
+"""Patterns: a validated spec in, the desired resources with their references out. Pure: no I/O."""

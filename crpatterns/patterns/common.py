@@ -1,0 +1,18 @@
+"""What the patterns share: service agent emails and the standard roles."""
+
+from __future__ import annotations
+
+INVOKER_ROLE = "roles/run.invoker"
+IAP_ACCESSOR_ROLE = "roles/iap.httpsResourceAccessor"
+NETWORK_USER_ROLE = "roles/compute.networkUser"
+NETWORK_VIEWER_ROLE = "roles/compute.networkViewer"
+
+
+def iap_agent(project_number: str) -> str:
+    """IAP's service agent: not created when the API is enabled (gcp-behaviour.md, "IAP v1")."""
+    return f"service-{project_number}@gcp-sa-iap.iam.gserviceaccount.com"
+
+
+def run_agent(project_number: str) -> str:
+    """Cloud Run's service agent, which attaches revisions to a (Shared) VPC subnet."""
+    return f"service-{project_number}@serverless-robot-prod.iam.gserviceaccount.com"

@@ -1,0 +1,190 @@
+"""Checks of user input, before any API call. Each failure is one sentence naming the flag and the
+accepted form (UsageError: exit code 2)."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from pathlib import Path
+
+from crpatterns.errors import UsageError
+
+# Cloud Run v2 service id (gcp-behaviour.md, "Names and labels").
+SERVICE_ID = re.compile(r"^[a-z](?:[-a-z0-9]*[a-z0-9])?$")
+COMPUTE_NAME = re.compile(r"^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$")
+# Regions where Cloud Run runs (cloud.google.com/run/docs/locations).
+CLOUD_RUN_REGIONS = frozenset({
+    "africa-south1", "asia-east1", "asia-east2", "asia-northeast1", "asia-northeast2", "asia-northeast3",
+    "asia-south1", "asia-south2", "asia-southeast1", "asia-southeast2", "australia-southeast1",
+    "australia-southeast2", "europe-central2", "europe-north1", "europe-north2", "europe-southwest1",
+    "europe-west1", "europe-west2", "europe-west3", "europe-west4", "europe-west6", "europe-west8",
+    "europe-west9", "europe-west10", "europe-west12", "me-central1", "me-central2", "me-west1",
+    "northamerica-northeast1", "northamerica-northeast2", "northamerica-south1", "southamerica-east1",
+    "southamerica-west1", "us-central1", "us-east1", "us-east4", "us-east5", "us-south1", "us-west1",
+    "us-west2", "us-west3", "us-west4",
+})
+# registry[:port]/path[:tag][@sha256:digest], Docker's reference grammar, simplified.
+IMAGE = re.compile(
+    r"^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?/)?"
+    r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
+    r"(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$"
+)
+HOSTNAME_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+EMAIL = re.compile(r"^[^@\s:]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+MEMBER_PREFIXES = ("user:", "group:", "domain:", "serviceAccount:", "principal://", "principalSet://")
+PUBLIC_MEMBERS = ("allUsers", "allAuthenticatedUsers")
+
+
+def service_id(value: str, flag: str = "NAME") -> str:
+    if not SERVICE_ID.match(value) or len(value) >= 50:
+        raise UsageError(
+            f"{flag} must be a Cloud Run service name: lowercase letters, digits and hyphens, starting with a "
+            f"letter, not ending with a hyphen, fewer than 50 characters; got {value!r}."
+        )
+    return value
+
+
+def compute_names(names: dict[str, str], flag: str = "NAME") -> None:
+    for what, name in names.items():
+        if not COMPUTE_NAME.match(name):
+            raise UsageError(
+                f"{flag} is too long or malformed for the {what} name {name!r}: Compute names are at most 63 "
+                "lowercase letters, digits and hyphens, starting with a letter."
+            )
+
+
+def region(value: str, flag: str = "--region") -> str:
+    if value not in CLOUD_RUN_REGIONS:
+        close = sorted(r for r in CLOUD_RUN_REGIONS if r.split("-")[0] == value.split("-")[0])[:6]
+        hint = f" (for example {', '.join(close)})" if close else " (for example us-central1)"
+        raise UsageError(f"{flag} must be a Cloud Run region{hint}; got {value!r}.")
+    return value
+
+
+def image(value: str, flag: str = "--image") -> str:
+    if len(value) > 1024 or not IMAGE.match(value):
+        raise UsageError(
+            f"{flag} must be a container image reference such as us-docker.pkg.dev/PROJECT/REPO/IMAGE:TAG "
+            f"(lowercase repository path, optional :tag or @sha256:digest); got {value!r}."
+        )
+    return value
+
+
+def member(value: str, flag: str = "--member") -> str:
+    if value in PUBLIC_MEMBERS:
+        raise UsageError(
+            f"{flag} {value} is refused: it would make the service public, which this pattern exists to prevent "
+            "(and Domain Restricted Sharing org policies forbid); name users, groups or a domain instead."
+        )
+    if not value.startswith(MEMBER_PREFIXES):
+        raise UsageError(
+            f"{flag} must start with user:, group:, domain:, serviceAccount:, principal:// or principalSet://; "
+            f"got {value!r}."
+        )
+    kind, _, rest = value.partition(":")
+    if kind in ("user", "group", "serviceAccount") and not EMAIL.match(rest):
+        raise UsageError(f"{flag} {kind}: needs an email address, as in {kind}:name@example.com; got {value!r}.")
+    if kind == "domain" and not _is_hostname(rest):
+        raise UsageError(f"{flag} domain: needs a domain name, as in domain:example.com; got {value!r}.")
+    if kind in ("principal", "principalSet") and not rest.startswith("//iam.googleapis.com/"):
+        raise UsageError(f"{flag} {kind}:// must name an IAM principal, as in "
+                         f"{kind}://iam.googleapis.com/...; got {value!r}.")
+    return value
+
+
+def members(values: list[str], flag: str = "--member") -> list[str]:
+    checked = [member(v, flag) for v in values]
+    return sorted(dict.fromkeys(checked))
+
+
+def _is_hostname(value: str) -> bool:
+    labels = value.split(".")
+    return len(value) <= 253 and len(labels) >= 2 and all(HOSTNAME_LABEL.match(label) for label in labels) \
+        and not labels[-1].isdigit()
+
+
+def domain(value: str, flag: str = "--domain") -> str:
+    name = value.lower().rstrip(".")
+    if not _is_hostname(name):
+        raise UsageError(
+            f"{flag} must be a fully qualified host name such as app.example.com (no scheme, path, port or "
+            f"wildcard); got {value!r}."
+        )
+    return name
+
+
+def cidr(value: str, flag: str, min_prefix: int | None = None, max_prefix: int | None = None) -> ipaddress.IPv4Network:
+    try:
+        network = ipaddress.IPv4Network(value, strict=True)
+    except ValueError as error:
+        raise UsageError(f"{flag} must be an IPv4 range in CIDR form such as 10.129.0.0/23; got {value!r} "
+                         f"({error}).") from None
+    if max_prefix is not None and network.prefixlen > max_prefix:
+        raise UsageError(f"{flag} must be at least a /{max_prefix} (a /23 is recommended); got {value!r}.")
+    if min_prefix is not None and network.prefixlen < min_prefix:
+        raise UsageError(f"{flag} must be no larger than a /{min_prefix}; got {value!r}.")
+    if not network.is_private:
+        raise UsageError(f"{flag} must be a private (RFC 1918) range; got {value!r}.")
+    return network
+
+
+def ip(value: str, flag: str) -> ipaddress.IPv4Address:
+    try:
+        return ipaddress.IPv4Address(value)
+    except ValueError:
+        raise UsageError(f"{flag} must be an IPv4 address such as 10.0.0.10; got {value!r}.") from None
+
+
+def network_tag(value: str, flag: str = "--network-tag") -> str:
+    if not COMPUTE_NAME.match(value):
+        raise UsageError(f"{flag} must be 1-63 lowercase letters, digits or hyphens, starting with a letter; "
+                         f"got {value!r}.")
+    return value
+
+
+def compute_name(value: str, flag: str) -> str:
+    if not COMPUTE_NAME.match(value):
+        raise UsageError(f"{flag} must be a Compute resource name: 1-63 lowercase letters, digits or hyphens, "
+                         f"starting with a letter; got {value!r}.")
+    return value
+
+
+def read_pem_pair(certificate_file: str | None, key_file: str | None, flags: tuple[str, str]) -> tuple[str, str]:
+    """Both files exist and parse as PEM; the key is never printed."""
+    cert_flag, key_flag = flags
+    if bool(certificate_file) != bool(key_file):
+        raise UsageError(f"{cert_flag} and {key_flag} go together: give both or neither.")
+    assert certificate_file and key_file
+    certificate = _read(certificate_file, cert_flag)
+    key = _read(key_file, key_flag)
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    try:
+        x509.load_pem_x509_certificate(certificate.encode())
+    except ValueError:
+        raise UsageError(f"{cert_flag} {certificate_file} is not a PEM certificate "
+                         "(-----BEGIN CERTIFICATE-----).") from None
+    try:
+        serialization.load_pem_private_key(key.encode(), password=None)
+    except (ValueError, TypeError):
+        raise UsageError(f"{key_flag} {key_file} is not an unencrypted PEM private key "
+                         "(-----BEGIN PRIVATE KEY-----).") from None
+    return certificate, key
+
+
+def read_secret(path: str, flag: str) -> str:
+    secret = _read(path, flag).strip()
+    if not secret:
+        raise UsageError(f"{flag} {path} is empty.")
+    return secret
+
+
+def _read(path: str, flag: str) -> str:
+    file = Path(path)
+    if not file.is_file():
+        raise UsageError(f"{flag} {path} does not exist or is not a file.")
+    try:
+        return file.read_text()
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{flag} {path} cannot be read: {error}.") from None
