@@ -201,19 +201,22 @@ class Collection:
         return listing
 
     def aggregated_list(self, request: ApiRequest) -> dict[str, Any]:
-        """`projects/P/aggregated/<collection>`: the regional resources of every region, keyed
-        "regions/R" (gcloud's `list` commands use it when no region is given)."""
+        """`projects/P/aggregated/<collection>`: the resources of every region, keyed "regions/R", and
+        the global ones of the same segment keyed "global" (backendServices, urlMaps, sslCertificates
+        ... aggregate both); gcloud's `list` commands use it when no region is given."""
         project = self.state.project_id(request.params["project"])
         text = request.arg("filter") or ""
         by_scope: dict[str, list[dict[str, Any]]] = {}
-        prefix = f"projects/{project}/regions/"
+        prefix = f"projects/{project}/"
         for path, resource in sorted(self.state.resources.items()):
             if not path.startswith(prefix) or resource.get("_creating"):
                 continue
             _, region, segment, _ = split_path(path)
+            if segment != self.segment:
+                continue
             item = self.present(resource)
-            if segment == self.segment and matches_filter(item, text):
-                by_scope.setdefault(f"regions/{region}", []).append(item)
+            if matches_filter(item, text):
+                by_scope.setdefault(f"regions/{region}" if region else "global", []).append(item)
         return {
             "kind": self.kind + "AggregatedList",
             "id": f"projects/{project}/aggregated/{self.segment}",

@@ -61,5 +61,11 @@ class ComputeModule:
             if hasattr(part, "seed_project"):
                 part.seed_project(self, project)
 
+    def mark_dns_ready(self, domain: str) -> None:
+        """Admin /_emulator/dns-ready: DNS for `domain` points at its load balancer."""
+        for part in self.parts:
+            if hasattr(part, "mark_dns_ready"):
+                part.mark_dns_ready(self.state, domain)
+
     def inventory(self) -> dict[str, Any]:
         return self.state.inventory()

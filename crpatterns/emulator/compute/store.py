@@ -95,6 +95,9 @@ class ComputeState:
         # Shared VPC: host projects (by id), and service project id -> host project id.
         self.xpn_hosts: set[str] = set()
         self.xpn_attachments: dict[str, str] = {}
+        # Domains whose DNS points at their load balancer (admin /_emulator/dns-ready): managed
+        # certificates covering them can turn ACTIVE.
+        self.dns_ready: set[str] = set()
 
     # -- paths and references -----------------------------------------------------------------
 
