@@ -1,0 +1,78 @@
+"""IAP v1: IAM policies and IAP settings of web resources (backend services, Cloud Run services).
+
+Routes use the discovery `path` templates (`v1/{+resource}:getIamPolicy`): the resource spans several
+segments, and names the project inside it, so the project is checked by the handler (project_param None).
+gcp-behaviour.md, "IAP v1" and "What the gcloud CLI sends" (gcloud posts getIamPolicy with
+{"options": {"requestedPolicyVersion": 3}} on the number form of the project).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from crpatterns.emulator.core import discovery
+from crpatterns.emulator.core.fieldmask import apply_mask
+from crpatterns.emulator.core.proto_enums import numbering
+from crpatterns.emulator.core.routing import Api, ApiRequest, Route
+from crpatterns.emulator.core.world import Project, World
+from crpatterns.emulator.iap import resources
+
+IAP = Api("iap", "iap.googleapis.com", "iap.v1", "aip", enum_numbers=numbering(("google.cloud.iap_v1.types",)))
+SETTINGS_FIELDS = ("accessSettings", "applicationSettings")
+
+
+class IapModule:
+    api = IAP
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.settings: dict[str, dict[str, Any]] = {}  # by IapResource.path
+
+    def seed_project(self, project: Project) -> None:
+        pass
+
+    def inventory(self) -> dict[str, Any]:
+        return {"settings": copy.deepcopy(self.settings)}
+
+    def routes(self) -> list[Route]:
+        def route(method_id: str, handler: Any, mutating: bool, body_root: str) -> Route:
+            method = discovery.method(IAP.discovery, method_id)
+            return Route(IAP, method["httpMethod"], method["path"], method_id, handler, mutating=mutating,
+                         project_param=None, body_root=body_root)
+
+        return [
+            route("iap.getIamPolicy", self.get_iam_policy, False, "get_iam_policy_request"),
+            route("iap.setIamPolicy", self.set_iam_policy, True, "set_iam_policy_request"),
+            route("iap.testIamPermissions", self.test_iam_permissions, False, "test_iam_permissions_request"),
+            route("iap.getIapSettings", self.get_settings, False, "iap_settings"),
+            route("iap.updateIapSettings", self.update_settings, True, "iap_settings"),
+        ]
+
+    def get_iam_policy(self, request: ApiRequest) -> dict[str, Any]:
+        resource = resources.parse(self.world, request.params["resource"], "iap.web.getIamPolicy")
+        return self.world.iam.get(resource.policy_key)
+
+    def set_iam_policy(self, request: ApiRequest) -> dict[str, Any]:
+        resource = resources.parse(self.world, request.params["resource"], "iap.web.setIamPolicy")
+        policy = (request.body or {}).get("policy") or {}
+        return self.world.iam.set(resource.policy_key, policy, resource.project)
+
+    def test_iam_permissions(self, request: ApiRequest) -> dict[str, Any]:
+        resources.parse(self.world, request.params["resource"], "iap.web.getIamPolicy")
+        return {"permissions": list((request.body or {}).get("permissions") or [])}
+
+    def get_settings(self, request: ApiRequest) -> dict[str, Any]:
+        resource = resources.parse(self.world, request.params["name"], "iap.web.getSettings")
+        return {"name": resource.path, **copy.deepcopy(self.settings.get(resource.path, {}))}
+
+    def update_settings(self, request: ApiRequest) -> dict[str, Any]:
+        resource = resources.parse(self.world, request.params["name"], "iap.web.updateSettings")
+        body = request.body or {}
+        current = self.settings.get(resource.path, {})
+        mask = request.arg("updateMask")
+        # Discovery, updateIapSettings.updateMask: "If omitted, then all of the settings are updated."
+        merged = apply_mask(current, body, mask, SETTINGS_FIELDS, strip_prefix="iapSettings") if mask else {
+            k: copy.deepcopy(body[k]) for k in SETTINGS_FIELDS if body.get(k) is not None}
+        self.settings[resource.path] = merged
+        return {"name": resource.path, **copy.deepcopy(merged)}
