@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from crpatterns import __version__
-from crpatterns.cli import emulator
+from crpatterns.cli import emulator, web_app
 
 app = typer.Typer(
     name="crpatterns",
@@ -16,6 +16,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(web_app.app, name="web-app")
 app.add_typer(emulator.app, name="emulator")
 
 

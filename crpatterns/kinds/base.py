@@ -41,11 +41,12 @@ class Kind:
 
     def call(self, name: str, verb: str, fn: Callable[[], T]) -> T:
         """Runs an API call with transient-error retries; a lasting failure becomes one sentence."""
+        from google.api_core import exceptions as gexc
+        from requests import RequestException
+
         try:
             return with_retry(fn)
-        except Exception as error:
-            if isinstance(error, failures.ApiCallError):
-                raise
+        except (gexc.GoogleAPICallError, RequestException, ConnectionError) as error:
             raise failures.describe(error, f"{self.key} {name}", verb) from error
 
     # -- identity -----------------------------------------------------------------------------

@@ -82,7 +82,7 @@ class ComputeKind(Kind):
         request_id = str(uuid.uuid4())
 
         def start() -> Any:
-            return client_method(**self.where(scope), **args, request_id=request_id)
+            return client_method(request={**self.where(scope), **args, "request_id": request_id})
 
         operation = self.call(name, verb, start)
         if operation is not None:

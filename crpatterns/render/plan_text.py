@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from crpatterns.engine.model import Action, Change, Plan, Step
+from crpatterns.engine.model import Action, Change, Ownership, Plan, Step
 from crpatterns.render.vocabulary import NO_CHANGES, SENSITIVE, SYMBOL, summary_line
 
 MAX_CREATE_FIELDS = 14
-_HIDDEN_FIELDS = ("labels.managed-by", "labels.crpatterns-app", "labels.crpatterns-pattern", "labels.crpatterns-role",
-                  "description")
+_HIDDEN_FIELDS = (
+    "labels.managed-by", "labels.crpatterns-app", "labels.crpatterns-pattern", "labels.crpatterns-role",
+    "description",
+    # IAM binding bookkeeping: how the tool applies the binding, not part of the policy
+    "mode", "agents", "agentProject",
+)
 
 
 def show(value: Any) -> str:
@@ -68,18 +72,24 @@ def step_lines(step: Step) -> list[str]:
     return lines
 
 
+def _worth_noting(step: Step) -> bool:
+    """Unchanged resources are left out, except those the tool uses without owning (the plan says which)."""
+    return bool(step.notes) and step.desired is not None and step.desired.ownership in (
+        Ownership.EXTERNAL, Ownership.SHARED)
+
+
 def render(plan: Plan, show_noop: bool = False) -> str:
     out = [f'{plan.pattern} "{plan.app}" in project {plan.project}:']
     if not plan.has_changes:
         for step in plan.steps:
-            if step.notes:
+            if _worth_noting(step):
                 out.extend(f"  note: {n}" for n in step.notes)
         out.extend(f"  warning: {w}" for w in plan.warnings)
         out.append(NO_CHANGES)
         return "\n".join(out)
     out.append("")
     for step in plan.steps:
-        if step.hidden or (step.action is Action.NOOP and not show_noop and not step.notes):
+        if step.hidden or (step.action is Action.NOOP and not show_noop and not _worth_noting(step)):
             continue
         out.extend("  " + line for line in step_lines(step))
     out.append("")

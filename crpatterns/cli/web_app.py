@@ -1,0 +1,116 @@
+"""`crpatterns web-app`: an internal web app behind an external HTTPS load balancer with IAP."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from crpatterns.cli.options import (
+    AdoptOpt,
+    Common,
+    DetailedExitOpt,
+    DryRunOpt,
+    EnableApisOpt,
+    FormatOpt,
+    ParallelismOpt,
+    ProjectOpt,
+    RegionOpt,
+    VerboseOpt,
+    YesOpt,
+)
+
+app = typer.Typer(help="Cloud Run behind an external HTTPS load balancer protected by Identity-Aware Proxy.",
+                  no_args_is_help=True)
+
+NameArg = Annotated[str, typer.Argument(help="App name: the Cloud Run service and the prefix of every resource.")]
+
+
+@app.command("create")
+def create(
+    name: NameArg,
+    image: Annotated[str, typer.Option(help="Container image, e.g. us-docker.pkg.dev/P/REPO/IMG:TAG.")] = "",
+    region: RegionOpt = "",
+    domain: Annotated[list[str] | None, typer.Option("--domain", help="Domain served (repeatable).")] = None,
+    member: Annotated[list[str] | None, typer.Option("--member", help="Who may use the app through IAP "
+                                                      "(user:, group:, domain:, ...; repeatable).")] = None,
+    iap_mode: Annotated[str, typer.Option("--iap-mode", help="lb: IAP on a load balancer; direct: IAP on the "
+                                          "Cloud Run service itself.")] = "lb",
+    certificate_file: Annotated[str | None, typer.Option(help="PEM certificate (self-managed).")] = None,
+    private_key_file: Annotated[str | None, typer.Option(help="PEM private key of the certificate.")] = None,
+    address: Annotated[str | None, typer.Option(help="Existing reserved global address to use.")] = None,
+    https_redirect: Annotated[bool, typer.Option("--https-redirect/--no-https-redirect",
+                                                 help="Redirect port 80 to HTTPS.")] = True,
+    oauth_client_id: Annotated[str | None, typer.Option(help="Custom OAuth client for IAP.")] = None,
+    oauth_client_secret_file: Annotated[str | None, typer.Option(help="File holding the OAuth client secret.")] = None,
+    disable_default_url: Annotated[bool, typer.Option(help="Disable the run.app URL.")] = False,
+    adopt: AdoptOpt = False,
+    enable_apis: EnableApisOpt = False,
+    project: ProjectOpt = None,
+    format: FormatOpt = "text",
+    dry_run: DryRunOpt = False,
+    yes: YesOpt = False,
+    parallelism: ParallelismOpt = 8,
+    verbose: VerboseOpt = False,
+    detailed_exitcode: DetailedExitOpt = False,
+) -> None:
+    """Create or update the app; the same command again changes nothing."""
+    from crpatterns.cli.flow import execute, guarded
+
+    common = Common(project, format, dry_run, yes, parallelism, verbose, detailed_exitcode, adopt, enable_apis)
+
+    def body() -> int:
+        from crpatterns.cli import web_app_run
+
+        inputs = web_app_run.Inputs(name, image, region, tuple(domain or ()), tuple(member or ()), iap_mode,
+                                    certificate_file, private_key_file, address, https_redirect, oauth_client_id,
+                                    oauth_client_secret_file, disable_default_url)
+        return execute(common, web_app_run.create_run(inputs))
+
+    guarded(body)
+
+
+@app.command("destroy")
+def destroy(
+    name: NameArg,
+    region: RegionOpt = "",
+    project: ProjectOpt = None,
+    format: FormatOpt = "text",
+    dry_run: DryRunOpt = False,
+    yes: YesOpt = False,
+    parallelism: ParallelismOpt = 8,
+    verbose: VerboseOpt = False,
+    detailed_exitcode: DetailedExitOpt = False,
+) -> None:
+    """Delete everything this app created, in reverse order, and nothing else."""
+    from crpatterns.cli.flow import execute, guarded
+
+    common = Common(project, format, dry_run, yes, parallelism, verbose, detailed_exitcode)
+
+    def body() -> int:
+        from crpatterns.cli import web_app_run
+
+        return execute(common, web_app_run.destroy_run(name, region), destroy=True)
+
+    guarded(body)
+
+
+@app.command("status")
+def status(
+    name: NameArg,
+    region: RegionOpt = "",
+    project: ProjectOpt = None,
+    format: FormatOpt = "text",
+    verbose: VerboseOpt = False,
+) -> None:
+    """The app's address, DNS records, certificate, ingress, IAP and invokers; exits 1 on a finding."""
+    from crpatterns.cli.flow import guarded
+
+    common = Common(project, format, True, False, 8, verbose)
+
+    def body() -> int:
+        from crpatterns.cli import web_app_run
+
+        return web_app_run.status(common, name, region)
+
+    guarded(body)
