@@ -21,6 +21,7 @@ from crpatterns.emulator.compute.store import (
     check_name,
     fingerprint,
     public,
+    same_fingerprint,
     scope_path,
     self_link,
     split_path,
@@ -239,7 +240,7 @@ class Collection:
         return self.operation(request, "delete", path, resource, commit)
 
     def check_fingerprint(self, body: dict[str, Any], resource: dict[str, Any], path: str) -> None:
-        if self.fingerprinted and body.get("fingerprint") != resource.get("fingerprint"):
+        if self.fingerprinted and not same_fingerprint(body.get("fingerprint"), resource.get("fingerprint")):
             raise stale_fingerprint(f"resource '{path}'")
 
     def check_immutable(self, before: dict[str, Any], after: dict[str, Any]) -> None:
@@ -291,7 +292,7 @@ class Collection:
     def set_labels(self, request: ApiRequest) -> dict[str, Any]:
         path, resource = self.target(request, "resource")
         body = request.body or {}
-        if body.get("labelFingerprint") != resource.get("labelFingerprint"):
+        if not same_fingerprint(body.get("labelFingerprint"), resource.get("labelFingerprint")):
             raise stale_fingerprint(f"the labels of resource '{path}'")
         labels = body.get("labels") or {}
         check_labels(labels, "labels")

@@ -14,7 +14,9 @@ import re
 from typing import Any
 
 from crpatterns.emulator.compute.collection import Collection, invalid_field
-from crpatterns.emulator.core.routing import ApiRequest
+from crpatterns.emulator.compute.store import COMPUTE
+from crpatterns.emulator.core import discovery
+from crpatterns.emulator.core.routing import ApiRequest, Route
 
 # RFC 1035 label, 1-63 characters: Cloud Run service names and revision tags.
 RFC1035 = r"[a-z]([-a-z0-9]{0,61}[a-z0-9])?"
@@ -83,6 +85,14 @@ class RegionNetworkEndpointGroups(Collection):
             value = cloud_run.get(field)
             if value is not None and not _RFC1035.match(value):
                 raise invalid_field(f"resource.cloudRun.{field}", value, f"Must be a match of regex '{RFC1035}'")
+
+    def extra_routes(self) -> list[Route]:
+        """networkEndpointGroups.aggregatedList (the zonal collection's method) lists the regional NEGs
+        too, under "regions/R": `gcloud compute network-endpoint-groups list` calls it."""
+        method_id = "compute.networkEndpointGroups.aggregatedList"
+        method = discovery.method(COMPUTE.discovery, method_id)
+        return [Route(COMPUTE, method["httpMethod"], "compute/v1/" + method["path"], method_id,
+                      self.aggregated_list, mutating=False)]
 
     def server_fields(self, resource: dict[str, Any], project: str, region: str | None) -> None:
         resource.setdefault("networkEndpointType", "GCE_VM_IP_PORT")

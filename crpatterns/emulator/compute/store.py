@@ -63,6 +63,21 @@ def fingerprint(resource: dict[str, Any], field: str = "fingerprint") -> str:
     return base64.b64encode(digest).decode()
 
 
+def same_fingerprint(given: Any, current: Any) -> bool:
+    """Fingerprints are `bytes` fields: clients may send them back in URL-safe base64 (gcloud's apitools
+    re-encodes them so), so compare the decoded bytes, not the text."""
+    if not isinstance(given, str) or not isinstance(current, str):
+        return given == current
+
+    def decode(text: str) -> bytes | None:
+        try:
+            return base64.urlsafe_b64decode(text.replace("+", "-").replace("/", "_") + "=" * (-len(text) % 4))
+        except ValueError:
+            return None
+
+    return decode(given) is not None and decode(given) == decode(current)
+
+
 def self_link(path: str) -> str:
     return SELF_LINK_BASE + path
 
