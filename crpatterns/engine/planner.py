@@ -171,6 +171,7 @@ class _Planner:
                     if not conflict.app else
                     f"{kind.key} {d.name} ({d.scope}) already exists and belongs {owner}; choose another name."
                 )
+                self.final[d.role] = (d.scope, d.name)  # keep planning, to report every problem at once
                 return
         if current is None:
             self.final[d.role] = (d.scope, d.name)
