@@ -5,6 +5,7 @@ from __future__ import annotations
 from google.cloud import compute_v1
 
 from tests.emulator.clients import compute, wait
+from tests.emulator.lb import global_external_chain, insert_regional_rule, internal_rule, regional_internal_chain
 from tests.emulator.networking import PROJECT, REGION, custom_network_with_subnet, expect_error
 from tests.support import EmulatorProcess
 
@@ -122,27 +123,32 @@ def test_labels_change_only_with_the_current_label_fingerprint(emulator: Emulato
             compute_v1.RegionSetLabelsRequest(label_fingerprint="c3RhbGU=", labels={"a": "b"})))
 
 
-def test_address_used_by_a_forwarding_rule_is_in_use() -> None:
-    """users/status are computed when read (in-process: the forwarding rule is stored the way the load
-    balancing collections store one that holds the address)."""
-    from crpatterns.emulator.compute import ComputeModule
-    from crpatterns.emulator.core.app import Emulator
-    from crpatterns.emulator.server import DEFAULT_PROJECTS
+def test_global_address_used_by_a_forwarding_rule_is_in_use(emulator: EmulatorProcess) -> None:
+    rule = global_external_chain(emulator)
+    addresses = compute(emulator, "GlobalAddressesClient")
+    address = addresses.get(project=PROJECT, address="lb-ip")
+    assert (address.status, list(address.users)) == ("IN_USE", [rule.self_link])
+    assert rule.I_p_address == address.address
+    with expect_error(400, f"The address resource 'projects/{PROJECT}/global/addresses/lb-ip' is already being used "
+                           f"by 'projects/{PROJECT}/global/forwardingRules/https'", "resourceInUseByAnotherResource"):
+        addresses.delete(project=PROJECT, address="lb-ip")
+    wait(emulator, compute(emulator, "GlobalForwardingRulesClient").delete(project=PROJECT, forwarding_rule="https"),
+         PROJECT)
+    freed = addresses.get(project=PROJECT, address="lb-ip")
+    assert (freed.status, list(freed.users)) == ("RESERVED", [])
 
-    emulator = Emulator([ComputeModule], list(DEFAULT_PROJECTS))
-    module = emulator.world.apis["compute"]
-    addresses = module.collections["globalAddresses"]
-    path = f"projects/{PROJECT}/global/addresses/lb-ip"
-    module.state.resources[path] = {"kind": "compute#address", "name": "lb-ip", "address": "34.120.0.1",
-                                    "selfLink": f"https://www.googleapis.com/compute/v1/{path}", "status": "RESERVED"}
-    assert addresses.present(module.state.resources[path])["status"] == "RESERVED"
-    rule = f"projects/{PROJECT}/global/forwardingRules/https"
-    module.state.resources[rule] = {"kind": "compute#forwardingRule", "name": "https", "IPAddress": "34.120.0.1",
-                                    "_uses": [path]}
-    shown = addresses.present(module.state.resources[path])
-    assert shown["status"] == "IN_USE"
-    assert shown["users"] == [f"https://www.googleapis.com/compute/v1/{rule}"]
-    assert addresses.blocking_users(path, module.state.resources[path]) == [rule]
+
+def test_internal_address_used_by_an_internal_rule(emulator: EmulatorProcess) -> None:
+    """The rule names the address by its IP: the address is IN_USE all the same, and the IP is taken."""
+    regional_internal_chain(emulator)
+    vip = internal(emulator, "vip", address="10.0.0.20")
+    insert_regional_rule(emulator, internal_rule("rule-2", I_p_address="10.0.0.20", port_range="8080"))
+    assert compute(emulator, "AddressesClient").get(project=PROJECT, region=REGION, address="vip").status == "IN_USE"
+    assert vip.status == "RESERVED"
+    # The first rule took a free IP of the subnet: no address can claim it.
+    first = compute(emulator, "ForwardingRulesClient").get(project=PROJECT, region=REGION, forwarding_rule="rule")
+    with expect_error(400, f"IP '{first.I_p_address}' is already being used by another resource."):
+        internal(emulator, "clash", address=first.I_p_address)
 
 
 # -- Shared VPC ------------------------------------------------------------------------------------
