@@ -75,6 +75,9 @@ class RestConverter(BaseConverter):
 
     regex = r"[^:]+?"
     weight = 200
+    # Werkzeug matches a converter within one segment unless told otherwise (it guesses from a literal "/"
+    # in the regex); a `{+name}` spans segments.
+    part_isolating = False
 
 
 def rule_for(route: Route, endpoint: int) -> Rule:
