@@ -54,7 +54,8 @@ def test_enabling_run_creates_its_service_agent(bare):
 
 
 def test_enabling_iap_does_not_create_its_agent(bare):
-    service_usage(bare).enable_service(request={"name": "projects/bare-project/services/iap.googleapis.com"}).result(timeout=30)
+    name = "projects/bare-project/services/iap.googleapis.com"
+    service_usage(bare).enable_service(request={"name": name}).result(timeout=30)
     agents = bare.inventory()["serviceAgents"]
     assert not any("gcp-sa-iap" in a and "100000000055" in a for a in agents)
 
@@ -77,8 +78,9 @@ def test_disable(emulator):
 
 def test_batch_enable_and_batch_get(bare):
     client = service_usage(bare)
-    response = client.batch_enable_services(request=service_usage_v1.BatchEnableServicesRequest(
-        parent="projects/100000000055", service_ids=["run.googleapis.com", "compute.googleapis.com"])).result(timeout=30)
+    request = service_usage_v1.BatchEnableServicesRequest(
+        parent="projects/100000000055", service_ids=["run.googleapis.com", "compute.googleapis.com"])
+    response = client.batch_enable_services(request=request).result(timeout=30)
     assert sorted(s.config.name for s in response.services) == ["compute.googleapis.com", "run.googleapis.com"]
     got = client.batch_get_services(request=service_usage_v1.BatchGetServicesRequest(
         parent="projects/bare-project", names=["projects/bare-project/services/run.googleapis.com"]))
@@ -103,7 +105,8 @@ def test_unknown_project_is_403(emulator):
 def test_enable_completes_after_the_latency(bare):
     bare.admin("POST", "latency", {"op": 0.5})
     try:
-        operation = service_usage(bare).enable_service(request={"name": "projects/bare-project/services/compute.googleapis.com"})
+        name = "projects/bare-project/services/compute.googleapis.com"
+        operation = service_usage(bare).enable_service(request={"name": name})
         assert not operation.done()
         assert "compute.googleapis.com" not in next(
             p for p in bare.inventory()["projects"] if p["projectId"] == "bare-project")["enabledServices"]
