@@ -122,7 +122,7 @@ def _collect_refs(value: Any, found: list[str]) -> None:
             found.append(reference)
     elif isinstance(value, dict):
         for key, item in value.items():
-            if key not in ("selfLink", "region", "selfLinkWithId"):
+            if key not in ("selfLink", "region", "selfLinkWithId", "users"):  # users: back-references
                 _collect_refs(item, found)
     elif isinstance(value, list):
         for item in value:
