@@ -223,3 +223,14 @@ def test_service_project_reserves_an_ip_in_the_hosts_shared_subnet(emulator: Emu
     address = reserve(emulator, "vip", project=SERVICE, address_type="INTERNAL", subnetwork=shared)
     assert address.address == "10.0.0.2"
     assert address.subnetwork == f"https://www.googleapis.com/compute/v1/{shared}"
+
+
+def test_list_usable_shows_the_hosts_subnets_to_an_attached_service_project(emulator: EmulatorProcess) -> None:
+    custom_network_with_subnet(emulator, project=HOST)
+    subnets = compute(emulator, "SubnetworksClient")
+    shared = f"https://www.googleapis.com/compute/v1/projects/{HOST}/regions/{REGION}/subnetworks/app"
+    assert shared not in [s.subnetwork for s in subnets.list_usable(project=SERVICE)]
+    attach(emulator)
+    usable = {s.subnetwork: s for s in subnets.list_usable(project=SERVICE)}
+    assert usable[shared].ip_cidr_range == "10.0.0.0/24"
+    assert usable[shared].network.endswith(f"projects/{HOST}/global/networks/vpc")

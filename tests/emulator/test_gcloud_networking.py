@@ -105,3 +105,8 @@ def test_subnet_iam_policy_binding(vpc: EmulatorProcess) -> None:
     after = gcloud_json(vpc.host, "compute", "networks", "subnets", "get-iam-policy", "app", f"--region={REGION}")
     assert after["bindings"] == [{"members": [ROBOT], "role": "roles/compute.networkUser"}]
     assert after["etag"] != before["etag"]
+
+
+def test_list_usable_subnets(vpc: EmulatorProcess) -> None:
+    usable = gcloud_json(vpc.host, "compute", "networks", "subnets", "list-usable")
+    assert any(s["subnetwork"].endswith(f"/regions/{REGION}/subnetworks/app") for s in usable)

@@ -27,7 +27,7 @@ import json
 from typing import Any
 
 from crpatterns.emulator.compute import queries
-from crpatterns.emulator.compute.collection import Collection, invalid_field
+from crpatterns.emulator.compute.collection import Collection, invalid_field, matches_filter
 from crpatterns.emulator.compute.regions import AUTO_MODE_BLOCK, known_region
 from crpatterns.emulator.compute.store import fingerprint, self_link, split_path
 from crpatterns.emulator.core.errors import ApiError, bad_request, compute_not_found
@@ -232,7 +232,27 @@ class Subnetworks(Collection):
             self.route("setIamPolicy", self.set_iam_policy, body_root="region_set_policy_request_resource"),
             self.route("setPrivateIpGoogleAccess", self.set_private_ip_google_access,
                        body_root="subnetworks_set_private_ip_google_access_request_resource"),
+            self.route("listUsable", self.list_usable),
         ]
+
+    def list_usable(self, request: ApiRequest) -> dict[str, Any]:
+        """The subnets the project can use: its own, and its Shared VPC host's. Google also filters by the
+        caller's compute.subnetworks.use permission; the emulator has no caller (UNCONFIRMED beyond that)."""
+        project = self.state.project_id(request.params["project"])
+        owners = [project] + [h for h in [queries.xpn_host_of(self.state, project)] if h]
+        items = []
+        for owner in owners:
+            for path, subnet in sorted(self.state.resources.items()):
+                if path.startswith(f"projects/{owner}/regions/") and subnet.get("kind") == self.kind \
+                        and not subnet.get("_creating"):
+                    usable = {"subnetwork": subnet["selfLink"], "network": subnet["network"]}
+                    usable.update({k: subnet[k] for k in ("ipCidrRange", "secondaryIpRanges", "purpose", "role",
+                                                          "stackType") if k in subnet})
+                    items.append(usable)
+        return {"kind": "compute#usableSubnetworksAggregatedList",
+                "id": f"projects/{project}/aggregated/subnetworks/listUsable",
+                "items": [i for i in items if matches_filter(i, request.arg("filter") or "")],
+                "selfLink": self_link(f"projects/{project}/aggregated/subnetworks/listUsable")}
 
     def get_iam_policy(self, request: ApiRequest) -> dict[str, Any]:
         path, _ = self.target(request, "resource")
