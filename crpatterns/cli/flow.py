@@ -115,7 +115,7 @@ def execute(common: Common, run: PatternRun, destroy: bool = False) -> int:
 
     with progress_for(console) as progress:
         result = apply(plan, session.kinds, common.parallelism, progress)
-    from crpatterns.render.result import result_lines, result_json
+    from crpatterns.render.result import result_json, result_lines
 
     if common.format == "json":
         _print_json(console, plan, {**document_extra, "result": result_json(result)})

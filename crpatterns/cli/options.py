@@ -23,7 +23,9 @@ DetailedExitOpt = Annotated[
 AdoptOpt = Annotated[
     bool, typer.Option("--adopt", help="Take over resources of the desired names that crpatterns did not create.")
 ]
-EnableApisOpt = Annotated[bool, typer.Option("--enable-apis", help="Enable the APIs the pattern needs if they are off.")]
+EnableApisOpt = Annotated[
+    bool, typer.Option("--enable-apis", help="Enable the APIs the pattern needs if they are off.")
+]
 RegionOpt = Annotated[str, typer.Option("--region", help="Cloud Run region, e.g. us-central1.", show_default=False)]
 
 

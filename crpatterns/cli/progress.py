@@ -56,7 +56,8 @@ class LiveProgress:
             elif error:
                 table.add_row(Text("✗", "red"), Text(step.label), Text(f"failed after {seconds:.1f}s", "red"))
             else:
-                table.add_row(Text("✓", "green"), Text(step.label), Text(f"{PAST[step.action]} in {seconds:.1f}s", "dim"))
+                outcome = Text(f"{PAST[step.action]} in {seconds:.1f}s", "dim")
+                table.add_row(Text("✓", "green"), Text(step.label), outcome)
         self.live.update(table)
 
 

@@ -49,7 +49,8 @@ def validate(inputs: Inputs) -> dict[str, Any]:
     if inputs.iap_mode not in ("lb", "direct"):
         raise UsageError(f"--iap-mode must be lb or direct; got {inputs.iap_mode!r}.")
     if not inputs.members:
-        raise UsageError("--member is required (repeatable): who may use the app, e.g. --member group:staff@example.com.")
+        raise UsageError(
+            "--member is required (repeatable): who may use the app, e.g. --member group:staff@example.com.")
     members = tuple(check.members(list(inputs.members)))
     lb = inputs.iap_mode == "lb"
     domains = tuple(dict.fromkeys(check.domain(d) for d in inputs.domains))

@@ -68,7 +68,7 @@ def wait_run(clients: Clients, operation: Any, timeout: float = DEFAULT_TIMEOUT)
         if time.monotonic() > deadline:
             raise OperationFailed(f"operation {name} did not finish within {timeout:.0f} s")
         request = {"name": name, "timeout": duration_pb2.Duration(seconds=60)}
-        current = with_retry(lambda: services.wait_operation(request=request))
+        current = with_retry(lambda r=request: services.wait_operation(request=r))
     if current.HasField("error") and current.error.code:
         raise OperationFailed(current.error.message, status=_http_for_rpc(current.error.code))
     return current

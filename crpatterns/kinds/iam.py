@@ -108,7 +108,8 @@ class IamBindingKind(Kind):
             if wanted == current:
                 return
             try:
-                self.call(name, "setIamPolicy", lambda p=policy, w=wanted: self.set_policy(scope, name, with_members(p, role, w)))
+                updated = with_members(policy, role, wanted)
+                self.call(name, "setIamPolicy", lambda p=updated: self.set_policy(scope, name, p))
                 return
             except Exception as error:
                 cause = error.__cause__ if error.__cause__ is not None else error

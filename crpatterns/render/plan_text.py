@@ -49,7 +49,9 @@ def step_lines(step: Step) -> list[str]:
     symbol = SYMBOL[step.action]
     head = f"{symbol} {step.kind} {step.name} ({_where(step)})"
     if step.action is Action.REPLACE and step.actual is not None:
-        old = step.actual.name if step.actual.scope == step.scope else f"{step.actual.name} in {step.actual.scope.region}"
+        old = step.actual.name
+        if step.actual.scope != step.scope:
+            old = f"{step.actual.name} in {step.actual.scope.region or 'global'}"
         if (step.actual.name, step.actual.scope) != (step.name, step.scope):
             head = f"{symbol} {step.kind} {old} -> {step.name} ({_where(step)})"
         head += f"  [{step.strategy}]"

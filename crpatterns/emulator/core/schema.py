@@ -51,7 +51,7 @@ class BodyChecker:
             raise _invalid_payload(root, "Invalid JSON payload received. Expected an object.", root)
         result = self._object(self.schemas[schema_name], body, root, found)
         if found.items:
-            field, description = found.items[0]
+            _, description = found.items[0]
             details = [
                 {
                     "@type": "type.googleapis.com/google.rpc.BadRequest",
