@@ -76,9 +76,10 @@ def test_url_map_backend_must_exist_and_match_its_scope(emulator: EmulatorProces
                    "The backend service must be in region 'us-central1', like the URL map.")
     assert_refused(post(emulator, "urlMaps", {"name": "urlmap", "defaultService": BACKEND}, region=None),
                    "The backend service must be global, like the URL map.")
+    # The scope is checked before the lookup.
     other = regional("backend", "backendServices", region="us-east1")
     assert_refused(post(emulator, "urlMaps", {"name": "urlmap", "defaultService": other}),
-                   f"The resource '{other}' was not found", 404)
+                   "The backend service must be in region 'us-central1', like the URL map.")
 
 
 def test_url_map_fields_and_fingerprint(emulator: EmulatorProcess) -> None:

@@ -54,12 +54,14 @@ class _TargetProxies(Collection):
             self.check_rules(canonical_path(self.state, existing["selfLink"]), resource["urlMap"])
 
     def link_url_map(self, reference: Any, field: str, project: str, region: str | None) -> str:
-        path = self.state.resolve(reference, field, project, region, ("regions/urlMaps", "global/urlMaps"))
+        allowed = ("regions/urlMaps", "global/urlMaps")
+        path = self.state.resolve(reference, field, project, region, allowed, must_exist=False)
         _, map_region, _, _ = split_path(path)
         if map_region != region:
             # Scope rule from gcp-behaviour.md; wording UNCONFIRMED.
             where = f"a regional URL map in region '{region}'" if region else "a global URL map"
             raise invalid_field(field, reference, f"The target proxy must reference {where}.")
+        self.state.resolve(path, field, project, region, allowed)  # 404 when it does not exist
         if self.https and https_redirect(self.state.require(path)):
             raise https_redirect_on_https_proxy(reference)
         return self_link(path)
@@ -71,14 +73,15 @@ class _TargetProxies(Collection):
             raise invalid_field(field, "", f"At most {MAX_GLOBAL_CERTIFICATES} SSL certificates can be specified.")
         links = []
         for i, reference in enumerate(certificates):
-            path = self.state.resolve(reference, f"{field}[{i}]", project, region,
-                                      ("regions/sslCertificates", "global/sslCertificates"))
+            allowed = ("regions/sslCertificates", "global/sslCertificates")
+            path = self.state.resolve(reference, f"{field}[{i}]", project, region, allowed, must_exist=False)
             _, cert_region, _, _ = split_path(path)
             if cert_region != region:
                 # gcp-behaviour.md: global certificates for global proxies, same-region ones for regional
                 # proxies; wording UNCONFIRMED.
                 where = f"regional SSL certificates of region '{region}'" if region else "global SSL certificates"
                 raise invalid_field(f"{field}[{i}]", reference, f"This target HTTPS proxy takes {where}.")
+            self.state.resolve(path, f"{field}[{i}]", project, region, allowed)  # 404 when it does not exist
             links.append(self_link(path))
         return links
 

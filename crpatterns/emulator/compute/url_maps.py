@@ -93,13 +93,14 @@ class _UrlMaps(Collection):
         for key, item in value.items():
             sub = f"{field}.{key}"
             if key in _SERVICE_KEYS and isinstance(item, str):
-                path = self.state.resolve(item, sub, project, region,
-                                          ("regions/backendServices", "global/backendServices"))
+                allowed = ("regions/backendServices", "global/backendServices")
+                path = self.state.resolve(item, sub, project, region, allowed, must_exist=False)
                 _, service_region, _, _ = split_path(path)
                 if service_region != region:
                     # Scope rule from gcp-behaviour.md; wording UNCONFIRMED.
                     where = f"in region '{region}'" if region else "global"
                     raise invalid_field(sub, item, f"The backend service must be {where}, like the URL map.")
+                self.state.resolve(path, sub, project, region, allowed)  # 404 when it does not exist
                 value[key] = self_link(path)
                 schemes[sub] = self.state.require(path).get("loadBalancingScheme", "")
             else:
