@@ -74,3 +74,19 @@ def grant_on_subnet(emulator: EmulatorProcess, member: str, subnet: str = "run-e
     policy.bindings.append(compute_v1.Binding(role=role, members=[member]))
     client.set_iam_policy(project=host, region=region, resource=subnet,
                           region_set_policy_request_resource=compute_v1.RegionSetPolicyRequest(policy=policy))
+
+
+def backend_service(emulator: EmulatorProcess, name: str = "web-backend", region: str | None = None,
+                    ) -> compute_v1.BackendService:
+    """A backend service in demo-project (global EXTERNAL_MANAGED, or regional INTERNAL_MANAGED), created
+    through the Compute API: what IAP resources point at."""
+    body = compute_v1.BackendService(name=name, protocol="HTTPS",
+                                     load_balancing_scheme="INTERNAL_MANAGED" if region else "EXTERNAL_MANAGED")
+    if region:
+        client = compute(emulator, "RegionBackendServicesClient")
+        wait(emulator, client.insert(project="demo-project", region=region, backend_service_resource=body),
+             "demo-project", region)
+        return client.get(project="demo-project", region=region, backend_service=name)
+    client = compute(emulator, "BackendServicesClient")
+    wait(emulator, client.insert(project="demo-project", backend_service_resource=body), "demo-project")
+    return client.get(project="demo-project", backend_service=name)

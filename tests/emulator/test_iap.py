@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import pytest
 from google.api_core import exceptions
-from google.cloud import compute_v1, iap_v1
+from google.cloud import iap_v1
 from google.iam.v1 import iam_policy_pb2, options_pb2, policy_pb2
 from google.protobuf import field_mask_pb2
 
-from tests.emulator.clients import compute, iap_admin, run_services, wait
-from tests.emulator.serverless import REGION, create, error_of
+from tests.emulator.clients import iap_admin, run_services
+from tests.emulator.serverless import REGION, backend_service, create, error_of
 
 ACCESSOR = "roles/iap.httpsResourceAccessor"
-
-
-def backend_service(emulator, name: str = "web-backend", region: str | None = None) -> compute_v1.BackendService:
-    body = compute_v1.BackendService(name=name, protocol="HTTPS",
-                                     load_balancing_scheme="INTERNAL_MANAGED" if region else "EXTERNAL_MANAGED")
-    if region:
-        client = compute(emulator, "RegionBackendServicesClient")
-        wait(emulator, client.insert(project="demo-project", region=region, backend_service_resource=body),
-             "demo-project", region)
-        return client.get(project="demo-project", region=region, backend_service=name)
-    client = compute(emulator, "BackendServicesClient")
-    wait(emulator, client.insert(project="demo-project", backend_service_resource=body), "demo-project")
-    return client.get(project="demo-project", backend_service=name)
 
 
 def get_policy(client, resource: str) -> policy_pb2.Policy:
