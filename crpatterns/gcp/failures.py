@@ -35,6 +35,8 @@ def describe(error: BaseException, resource: str, call: str) -> ApiCallError:
     else:
         message = str(error) or type(error).__name__
     message = re.sub(r"\s+", " ", message).strip().rstrip(".")
+    # REST errors start with "METHOD URL: "; the sentence names the resource and call instead.
+    message = re.sub(r"^(GET|POST|PUT|PATCH|DELETE) \S+: ", "", message)
     status = f"HTTP {int(code)}" if code else "no answer"
     text = f"{call} of {resource} failed ({status}): {message}. {_hint(int(code) if code else None, str(error))}"
     return ApiCallError(text, status=int(code) if code else None)

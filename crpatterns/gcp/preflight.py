@@ -24,7 +24,7 @@ def project_info(clients: Clients, project: str) -> ProjectInfo:
 
     try:
         found = with_retry(lambda: clients.projects().get_project(name=f"projects/{project}"))
-    except gexc.PermissionDenied:
+    except (gexc.PermissionDenied, gexc.Forbidden):
         raise ApiCallError(
             f"Project {project!r} does not exist or you do not have access to it "
             "(resourcemanager.projects.get was denied). Check --project.", status=403) from None
