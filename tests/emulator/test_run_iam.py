@@ -102,3 +102,12 @@ def test_the_policy_goes_with_the_service(emulator):
     assert error_of(emulator.call("GET", f"v2/{NAME}:getIamPolicy"))["code"] == 404
     create(emulator)
     assert not get_policy(client).bindings
+
+
+def test_every_project_with_run_enabled_has_its_run_agent(emulator):
+    agents = emulator.inventory()["serviceAgents"]
+    for number in ("100000000001", "100000000002", "100000000003"):
+        assert f"service-{number}@serverless-robot-prod.iam.gserviceaccount.com" in agents
+    emulator.add_project("no-run", "100000000098", services=["compute.googleapis.com"])
+    assert "service-100000000098@serverless-robot-prod.iam.gserviceaccount.com" not in emulator.inventory()[
+        "serviceAgents"]

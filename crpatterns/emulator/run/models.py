@@ -110,6 +110,7 @@ class ServiceRecord:
 
     @property
     def name(self) -> str:
+        # Always the project id form, whichever form the caller used (UNCONFIRMED: Google may echo a number).
         return f"projects/{self.project.project_id}/locations/{self.location}/services/{self.service_id}"
 
     def revision_path(self, revision: str) -> str:

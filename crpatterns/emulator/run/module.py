@@ -52,7 +52,10 @@ class RunModule:
     # -- module protocol ----------------------------------------------------------------------
 
     def seed_project(self, project: Project) -> None:
-        """The Cloud Run service agent exists once the API is enabled (serviceusage/agents.py creates it)."""
+        """The Cloud Run service agent exists with the API (gcp-behaviour.md, "Shared VPC"); enabling the API
+        later through Service Usage creates it too (serviceusage/agents.py)."""
+        if RUN.service in project.enabled_services:
+            self.world.service_agents.add(vpc.run_agent(project))
 
     def inventory(self) -> dict[str, Any]:
         return {"services": [record.to_api() for record in self.services.values()],
