@@ -71,9 +71,9 @@ class Clients:
 
     def compute(self, class_name: str) -> Any:
         """A compute_v1 client by class name, e.g. "RegionBackendServicesClient"."""
-        from google.cloud import compute_v1
+        from crpatterns.gcp.compute_import import client_class
 
-        return self._build(f"compute.{class_name}", getattr(compute_v1, class_name), COMPUTE_HOST)
+        return self._build(f"compute.{class_name}", client_class(class_name), COMPUTE_HOST)
 
     def run_services(self) -> Any:
         from google.cloud import run_v2

@@ -11,6 +11,7 @@ import uuid
 from typing import Any, ClassVar
 
 from crpatterns.engine.model import Actual, Change, Scope
+from crpatterns.gcp.compute_import import types as compute_types
 from crpatterns.gcp.operations import wait_compute
 from crpatterns.kinds.base import Kind, is_not_found
 
@@ -49,7 +50,7 @@ class ComputeKind(Kind):
         return args
 
     def build(self, body: dict[str, Any]) -> Any:
-        from google.cloud import compute_v1
+        compute_v1 = compute_types()
 
         return getattr(compute_v1, self.message).from_json(json.dumps(body))
 
@@ -105,7 +106,7 @@ class ComputeKind(Kind):
         self.patch(actual, {f: body[f] for f in fields if f in body})
 
     def set_labels(self, actual: Actual, labels: dict[str, str]) -> None:
-        from google.cloud import compute_v1
+        compute_v1 = compute_types()
 
         if self.regional:
             arg = {"region_set_labels_request_resource": compute_v1.RegionSetLabelsRequest(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from crpatterns.engine.model import Actual, Change
+from crpatterns.gcp.compute_import import types as compute_types
 from crpatterns.kinds.compute import ComputeKind
 
 
@@ -24,7 +25,7 @@ class GlobalForwardingRules(ComputeKind):
                  "allowGlobalAccess", "networkTier", "ipVersion", "description")
 
     def update(self, actual: Actual, body: dict[str, Any], changes: tuple[Change, ...]) -> None:
-        from google.cloud import compute_v1
+        compute_v1 = compute_types()
 
         fields = {c.field.split(".")[0] for c in changes}
         if "target" in fields:

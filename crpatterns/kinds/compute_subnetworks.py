@@ -1,13 +1,43 @@
 """Subnetworks: the proxy-only subnet the internal load balancer needs (created only when the region
 has no ACTIVE one), and Private Google Access on a Shared VPC subnet the tool does not own, changed
-through setPrivateIpGoogleAccess."""
+through setPrivateIpGoogleAccess.
+
+A proxy-only subnet powers every envoy-based load balancer (INTERNAL_MANAGED, regional EXTERNAL_MANAGED)
+of its network and region (https://cloud.google.com/load-balancing/docs/proxy-only-subnets), so it is
+deleted only after those forwarding rules are (whether Google refuses the delete before: UNCONFIRMED)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from crpatterns.engine.diff import as_reference
 from crpatterns.engine.model import Actual, Change
+from crpatterns.gcp.compute_import import types as compute_types
 from crpatterns.kinds.compute import ComputeKind
+
+# Purposes of proxy-only subnets (discovery compute.v1, Subnetwork.purpose; INTERNAL_HTTPS_LOAD_BALANCER
+# is REGIONAL_MANAGED_PROXY's deprecated name).
+PROXY_ONLY_PURPOSES = ("REGIONAL_MANAGED_PROXY", "INTERNAL_HTTPS_LOAD_BALANCER")
+# Load balancing schemes whose regional forwarding rules run on the region's proxy-only subnet.
+ENVOY_SCHEMES = ("INTERNAL_MANAGED", "EXTERNAL_MANAGED")
+
+
+def is_proxy_only(body: dict[str, Any]) -> bool:
+    return body.get("purpose") in PROXY_ONLY_PURPOSES
+
+
+def needs_proxy_subnet(rule: dict[str, Any], subnet: dict[str, Any], rule_region: str | None) -> bool:
+    """Whether a regional forwarding rule runs on this proxy-only subnet: same network, same region,
+    an envoy-based scheme."""
+    subnet_region = (subnet.get("region") or "").rsplit("/", 1)[-1]
+    return (
+        is_proxy_only(subnet)
+        and rule_region is not None
+        and rule_region == subnet_region
+        and rule.get("loadBalancingScheme") in ENVOY_SCHEMES
+        and as_reference(rule.get("network")) is not None
+        and as_reference(rule.get("network")) == as_reference(subnet.get("network"))
+    )
 
 
 class Subnetworks(ComputeKind):
@@ -18,8 +48,11 @@ class Subnetworks(ComputeKind):
     segment = "subnetworks"
     immutable = ("network", "ipCidrRange", "purpose", "stackType", "description")
 
+    def must_outlive(self, body: dict[str, Any], other: Actual) -> bool:
+        return other.kind == "compute.forwardingRules" and needs_proxy_subnet(other.body, body, other.scope.region)
+
     def update(self, actual: Actual, body: dict[str, Any], changes: tuple[Change, ...]) -> None:
-        from google.cloud import compute_v1
+        compute_v1 = compute_types()
 
         fields = {c.field.split(".")[0] for c in changes}
         if "privateIpGoogleAccess" in fields:

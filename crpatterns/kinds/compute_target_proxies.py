@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from crpatterns.engine.model import Actual, Change
+from crpatterns.gcp.compute_import import types as compute_types
 from crpatterns.kinds.compute import ComputeKind
 
 
@@ -18,7 +19,7 @@ class _TargetProxies(ComputeKind):
     immutable = ("quicOverride", "proxyBind")
 
     def update(self, actual: Actual, body: dict[str, Any], changes: tuple[Change, ...]) -> None:
-        from google.cloud import compute_v1
+        compute_v1 = compute_types()
 
         fields = {c.field.split(".")[0] for c in changes}
         if "urlMap" in fields:
@@ -64,7 +65,7 @@ class TargetHttpsProxies(_TargetProxies):
     regional = False
 
     def set_certificates(self, actual: Actual, certificates: list[str]) -> None:
-        from google.cloud import compute_v1
+        compute_v1 = compute_types()
 
         request = compute_v1.TargetHttpsProxiesSetSslCertificatesRequest(ssl_certificates=certificates)
         self.operate(actual.name, actual.scope, "setSslCertificates", "set_ssl_certificates",
@@ -78,7 +79,7 @@ class RegionTargetHttpsProxies(TargetHttpsProxies):
     regional = True
 
     def set_certificates(self, actual: Actual, certificates: list[str]) -> None:
-        from google.cloud import compute_v1
+        compute_v1 = compute_types()
 
         request = compute_v1.RegionTargetHttpsProxiesSetSslCertificatesRequest(ssl_certificates=certificates)
         self.operate(actual.name, actual.scope, "setSslCertificates", "set_ssl_certificates",

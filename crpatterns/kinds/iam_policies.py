@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from crpatterns.engine.model import Scope
+from crpatterns.gcp.compute_import import types as compute_types
 from crpatterns.kinds.iam import IamBindingKind, policy_from_dict, policy_to_dict
 
 
@@ -70,7 +71,7 @@ class SubnetworkIam(IamBindingKind):
         return json_format.MessageToDict(type(policy).pb(policy))
 
     def set_policy(self, scope: Scope, name: str, policy: dict[str, Any]) -> None:
-        from google.cloud import compute_v1
+        compute_v1 = compute_types()
 
         request = compute_v1.RegionSetPolicyRequest(policy=compute_v1.Policy.from_json(json.dumps(policy)))
         self.clients.compute("SubnetworksClient").set_iam_policy(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from crpatterns.engine.model import Actual, Change, Scope
+from crpatterns.gcp.compute_import import types as compute_types
 from crpatterns.kinds.compute import ComputeKind, to_dict
 
 
@@ -26,7 +27,7 @@ class XpnAttachment(ComputeKind):
         return {"name": name, "hostProject": host.get("name") or None}
 
     def update(self, actual: Actual, body: dict[str, Any], changes: tuple[Change, ...]) -> None:
-        from google.cloud import compute_v1
+        compute_v1 = compute_types()
 
         request = compute_v1.ProjectsEnableXpnResourceRequest(
             xpn_resource=compute_v1.XpnResourceId(id=actual.name, type_="PROJECT"))
