@@ -8,7 +8,7 @@ from google.cloud import iap_v1
 from google.iam.v1 import iam_policy_pb2, options_pb2, policy_pb2
 from google.protobuf import field_mask_pb2
 
-from tests.emulator.clients import iap_admin, run_services
+from tests.emulator.clients import compute, iap_admin, run_services, wait
 from tests.emulator.serverless import REGION, backend_service, create, error_of
 
 ACCESSOR = "roles/iap.httpsResourceAccessor"
@@ -124,3 +124,16 @@ def test_iap_settings(emulator):
     with pytest.raises(exceptions.NotFound):
         client.get_iap_settings(request=iap_v1.GetIapSettingsRequest(
             name="projects/100000000001/iap_web/compute/services/nope"))
+
+
+def test_a_recreated_backend_service_starts_without_the_old_policy(emulator):
+    backend_service(emulator)
+    client = iap_admin(emulator)
+    resource = "projects/100000000001/iap_web/compute/services/web-backend"
+    grant(client, resource, "user:old@example.com")
+    wait(emulator, compute(emulator, "BackendServicesClient").delete(project="demo-project",
+                                                                     backend_service="web-backend"), "demo-project")
+    with pytest.raises(exceptions.NotFound):
+        get_policy(client, resource)
+    backend_service(emulator)
+    assert not get_policy(client, resource).bindings

@@ -28,6 +28,7 @@ class IapModule:
     def __init__(self, world: World) -> None:
         self.world = world
         self.settings: dict[str, dict[str, Any]] = {}  # by IapResource.path
+        self.owners: dict[str, str] = {}  # IapResource.path -> id of the resource its policy/settings belong to
 
     def seed_project(self, project: Project) -> None:
         pass
@@ -49,25 +50,36 @@ class IapModule:
             route("iap.updateIapSettings", self.update_settings, True, "iap_settings"),
         ]
 
+    def _parse(self, name: str, permission: str) -> resources.IapResource:
+        """The resource; a policy or settings left by a deleted resource of the same name are dropped, since
+        Google deletes them with the resource (a recreated backend service starts with no IAP policy)."""
+        resource = resources.parse(self.world, name, permission)
+        if resource.uid is not None:
+            if self.owners.get(resource.path, resource.uid) != resource.uid:
+                self.world.iam.drop(resource.policy_key)
+                self.settings.pop(resource.path, None)
+            self.owners[resource.path] = resource.uid
+        return resource
+
     def get_iam_policy(self, request: ApiRequest) -> dict[str, Any]:
-        resource = resources.parse(self.world, request.params["resource"], "iap.web.getIamPolicy")
+        resource = self._parse(request.params["resource"], "iap.web.getIamPolicy")
         return self.world.iam.get(resource.policy_key)
 
     def set_iam_policy(self, request: ApiRequest) -> dict[str, Any]:
-        resource = resources.parse(self.world, request.params["resource"], "iap.web.setIamPolicy")
+        resource = self._parse(request.params["resource"], "iap.web.setIamPolicy")
         policy = (request.body or {}).get("policy") or {}
         return self.world.iam.set(resource.policy_key, policy, resource.project)
 
     def test_iam_permissions(self, request: ApiRequest) -> dict[str, Any]:
-        resources.parse(self.world, request.params["resource"], "iap.web.getIamPolicy")
+        self._parse(request.params["resource"], "iap.web.getIamPolicy")
         return {"permissions": list((request.body or {}).get("permissions") or [])}
 
     def get_settings(self, request: ApiRequest) -> dict[str, Any]:
-        resource = resources.parse(self.world, request.params["name"], "iap.web.getSettings")
+        resource = self._parse(request.params["name"], "iap.web.getSettings")
         return {"name": resource.path, **copy.deepcopy(self.settings.get(resource.path, {}))}
 
     def update_settings(self, request: ApiRequest) -> dict[str, Any]:
-        resource = resources.parse(self.world, request.params["name"], "iap.web.updateSettings")
+        resource = self._parse(request.params["name"], "iap.web.updateSettings")
         body = request.body or {}
         current = self.settings.get(resource.path, {})
         mask = request.arg("updateMask")

@@ -34,6 +34,7 @@ class IapResource:
     kind: str | None  # "compute", "cloud_run" or None (the project level)
     region: str | None
     service: str | None  # backend service or Cloud Run service name
+    uid: str | None = None  # the protected resource's id (backend service id, Cloud Run uid)
 
     @property
     def path(self) -> str:
@@ -74,20 +75,23 @@ def parse(world: World, resource: str, permission: str) -> IapResource:
     kind, region, service = match["kind"], match["region"], match["service"]
     if kind == "cloud_run" and not region:
         raise invalid(resource)  # Cloud Run resources are always regional
+    uid = None
     if service:
         if kind == "compute":
             found = _backend_service(world, project, region, service)
         else:
             run = world.apis.get("run")
-            found = service if run and run.find_service(project.project_id, region, service) else None
+            record = run.find_service(project.project_id, region, service) if run else None
+            found = (record.service_id, record.uid) if record else None
         if found is None:
             raise not_found(resource)
-        service = found
-    return IapResource(project, kind, region, service)
+        service, uid = found
+    return IapResource(project, kind, region, service, uid)
 
 
-def _backend_service(world: World, project: Project, region: str | None, name_or_id: str) -> str | None:
-    """The backend service's name, found by name or numeric id in Compute's state; None if absent."""
+def _backend_service(world: World, project: Project, region: str | None, name_or_id: str,
+                     ) -> tuple[str, str] | None:
+    """(name, id) of the backend service, found by name or numeric id in Compute's state; None if absent."""
     compute = world.apis.get("compute")
     if compute is None:
         return None
@@ -97,4 +101,4 @@ def _backend_service(world: World, project: Project, region: str | None, name_or
     if resource is None and name_or_id.isdigit():
         resource = next((r for r in state.in_scope(project.project_id, region, "backendServices")
                          if r.get("id") == name_or_id), None)
-    return resource["name"] if resource else None
+    return (resource["name"], str(resource.get("id"))) if resource else None
