@@ -39,17 +39,32 @@ def done(emulator: EmulatorProcess, operation: Any, region: str | None = None) -
     return finished
 
 
+def assert_refused(answer: tuple[int, Any], message: str, code: int = 400) -> None:
+    """A raw `emulator.call` answer is Google's error `code` whose message ends with `message`."""
+    status, body = answer
+    assert status == code, body
+    assert body["error"]["message"].endswith(message), body["error"]["message"]
+
+
 # -- pieces ---------------------------------------------------------------------------------------
+
+
+def create(emulator: EmulatorProcess, client_name: str, param: str, resource: Any,
+           region: str | None = None) -> Any:
+    """Inserts `resource` with the client (its "Region..." twin when `region` is given), waits, and
+    reads it back; `param` names the resource in the client's calls, e.g. "backend_service"."""
+    client = compute(emulator, f"Region{client_name}" if region else client_name)
+    scope = {"project": PROJECT, **({"region": region} if region else {})}
+    done(emulator, client.insert(**scope, **{f"{param}_resource": resource}), region)
+    return client.get(**scope, **{param: resource.name})
 
 
 def serverless_neg(emulator: EmulatorProcess, name: str = "neg", service: str = "hello",
                    region: str = REGION) -> compute_v1.NetworkEndpointGroup:
-    negs = compute(emulator, "RegionNetworkEndpointGroupsClient")
     resource = compute_v1.NetworkEndpointGroup(
         name=name, network_endpoint_type="SERVERLESS",
         cloud_run=compute_v1.NetworkEndpointGroupCloudRun(service=service))
-    done(emulator, negs.insert(project=PROJECT, region=region, network_endpoint_group_resource=resource), region)
-    return negs.get(project=PROJECT, region=region, network_endpoint_group=name)
+    return create(emulator, "NetworkEndpointGroupsClient", "network_endpoint_group", resource, region)
 
 
 def backend_service(emulator: EmulatorProcess, name: str, groups: list[str], region: str | None = REGION,
@@ -57,56 +72,29 @@ def backend_service(emulator: EmulatorProcess, name: str, groups: list[str], reg
     resource = compute_v1.BackendService(
         name=name, load_balancing_scheme=scheme, protocol=fields.pop("protocol", "HTTP"),
         backends=[compute_v1.Backend(group=group) for group in groups], **fields)
-    if region:
-        client = compute(emulator, "RegionBackendServicesClient")
-        done(emulator, client.insert(project=PROJECT, region=region, backend_service_resource=resource), region)
-        return client.get(project=PROJECT, region=region, backend_service=name)
-    client = compute(emulator, "BackendServicesClient")
-    done(emulator, client.insert(project=PROJECT, backend_service_resource=resource))
-    return client.get(project=PROJECT, backend_service=name)
+    return create(emulator, "BackendServicesClient", "backend_service", resource, region)
 
 
 def url_map(emulator: EmulatorProcess, name: str, region: str | None = REGION, **fields: Any) -> compute_v1.UrlMap:
-    resource = compute_v1.UrlMap(name=name, **fields)
-    if region:
-        client = compute(emulator, "RegionUrlMapsClient")
-        done(emulator, client.insert(project=PROJECT, region=region, url_map_resource=resource), region)
-        return client.get(project=PROJECT, region=region, url_map=name)
-    client = compute(emulator, "UrlMapsClient")
-    done(emulator, client.insert(project=PROJECT, url_map_resource=resource))
-    return client.get(project=PROJECT, url_map=name)
+    return create(emulator, "UrlMapsClient", "url_map", compute_v1.UrlMap(name=name, **fields), region)
 
 
 def http_proxy(emulator: EmulatorProcess, name: str, url_map_link: str,
                region: str | None = REGION) -> compute_v1.TargetHttpProxy:
     resource = compute_v1.TargetHttpProxy(name=name, url_map=url_map_link)
-    if region:
-        client = compute(emulator, "RegionTargetHttpProxiesClient")
-        done(emulator, client.insert(project=PROJECT, region=region, target_http_proxy_resource=resource), region)
-        return client.get(project=PROJECT, region=region, target_http_proxy=name)
-    client = compute(emulator, "TargetHttpProxiesClient")
-    done(emulator, client.insert(project=PROJECT, target_http_proxy_resource=resource))
-    return client.get(project=PROJECT, target_http_proxy=name)
+    return create(emulator, "TargetHttpProxiesClient", "target_http_proxy", resource, region)
 
 
 def https_proxy(emulator: EmulatorProcess, name: str, url_map_link: str, certificates: list[str],
                 region: str | None = None) -> compute_v1.TargetHttpsProxy:
     resource = compute_v1.TargetHttpsProxy(name=name, url_map=url_map_link, ssl_certificates=certificates)
-    if region:
-        client = compute(emulator, "RegionTargetHttpsProxiesClient")
-        done(emulator, client.insert(project=PROJECT, region=region, target_https_proxy_resource=resource), region)
-        return client.get(project=PROJECT, region=region, target_https_proxy=name)
-    client = compute(emulator, "TargetHttpsProxiesClient")
-    done(emulator, client.insert(project=PROJECT, target_https_proxy_resource=resource))
-    return client.get(project=PROJECT, target_https_proxy=name)
+    return create(emulator, "TargetHttpsProxiesClient", "target_https_proxy", resource, region)
 
 
 def managed_certificate(emulator: EmulatorProcess, name: str, domains: list[str]) -> compute_v1.SslCertificate:
-    client = compute(emulator, "SslCertificatesClient")
     resource = compute_v1.SslCertificate(
         name=name, type_="MANAGED", managed=compute_v1.SslCertificateManagedSslCertificate(domains=domains))
-    done(emulator, client.insert(project=PROJECT, ssl_certificate_resource=resource))
-    return client.get(project=PROJECT, ssl_certificate=name)
+    return create(emulator, "SslCertificatesClient", "ssl_certificate", resource)
 
 
 @dataclass
@@ -137,13 +125,7 @@ def self_signed(*names: str, days: int = 30) -> Pem:
 def self_managed_certificate(emulator: EmulatorProcess, name: str, pem: Pem,
                              region: str | None = None) -> compute_v1.SslCertificate:
     resource = compute_v1.SslCertificate(name=name, certificate=pem.certificate, private_key=pem.key)
-    if region:
-        client = compute(emulator, "RegionSslCertificatesClient")
-        done(emulator, client.insert(project=PROJECT, region=region, ssl_certificate_resource=resource), region)
-        return client.get(project=PROJECT, region=region, ssl_certificate=name)
-    client = compute(emulator, "SslCertificatesClient")
-    done(emulator, client.insert(project=PROJECT, ssl_certificate_resource=resource))
-    return client.get(project=PROJECT, ssl_certificate=name)
+    return create(emulator, "SslCertificatesClient", "ssl_certificate", resource, region)
 
 
 def vpc_with_proxy_subnet(emulator: EmulatorProcess, proxy_subnet: bool = True) -> None:
@@ -166,6 +148,7 @@ def internal_rule(name: str = "rule", target: str = regional("proxy", "targetHtt
 
 
 def insert_regional_rule(emulator: EmulatorProcess, rule: compute_v1.ForwardingRule) -> compute_v1.ForwardingRule:
+    # ForwardingRulesClient is the regional collection; it has no "Region..." twin.
     client = compute(emulator, "ForwardingRulesClient")
     done(emulator, client.insert(project=PROJECT, region=REGION, forwarding_rule_resource=rule), REGION)
     return client.get(project=PROJECT, region=REGION, forwarding_rule=rule.name)

@@ -10,6 +10,7 @@ from google.cloud import compute_v1
 
 from tests.emulator.clients import compute
 from tests.emulator.lb import (
+    assert_refused,
     backend_service,
     done,
     global_,
@@ -31,12 +32,6 @@ def neg_body(**fields: Any) -> dict[str, Any]:
 
 def insert_neg(emulator: EmulatorProcess, body: dict[str, Any]) -> tuple[int, Any]:
     return emulator.call("POST", f"compute/v1/projects/{PROJECT}/regions/{REGION}/networkEndpointGroups", body)
-
-
-def assert_refused(answer: tuple[int, Any], message: str, code: int = 400) -> None:
-    status, body = answer
-    assert status == code, body
-    assert body["error"]["message"].endswith(message), body["error"]["message"]
 
 
 # -- serverless NEGs -------------------------------------------------------------------------------

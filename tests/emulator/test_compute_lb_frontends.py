@@ -9,6 +9,7 @@ from google.cloud import compute_v1
 
 from tests.emulator.clients import compute
 from tests.emulator.lb import (
+    assert_refused,
     backend_service,
     done,
     global_,
@@ -43,12 +44,6 @@ def post(emulator: EmulatorProcess, collection: str, body: dict[str, Any], regio
          verb: str = "") -> tuple[int, Any]:
     scope = f"regions/{region}" if region else "global"
     return emulator.call("POST", f"compute/v1/projects/{PROJECT}/{scope}/{collection}{verb}", body)
-
-
-def assert_refused(answer: tuple[int, Any], message: str, code: int = 400) -> None:
-    status, body = answer
-    assert status == code, body
-    assert body["error"]["message"].endswith(message), body["error"]["message"]
 
 
 # -- URL maps ---------------------------------------------------------------------------------------

@@ -125,6 +125,15 @@ class Collection:
         (404 when it names nothing, 400 when it names another kind of resource)."""
         return self_link(self.state.resolve(reference, field, project, region, allowed))
 
+    def link_in_scope(self, reference: Any, field: str, project: str, region: str | None,
+                      allowed: tuple[str, ...], why: str) -> str:
+        """Like `link`, for a reference that must share the referring resource's scope (its region, or
+        global): another scope is 400 `Invalid value for field ... <why>`, checked before the lookup."""
+        path = self.state.resolve(reference, field, project, region, allowed, must_exist=False)
+        if split_path(path)[1] != region:
+            raise invalid_field(field, reference, why)
+        return self.link(path, field, project, region, allowed)
+
     def operation(self, request: ApiRequest, kind: str, path: str, resource: dict[str, Any], commit,
                   prepare=None) -> dict[str, Any]:
         _, region = self.scope(request)

@@ -121,15 +121,12 @@ class _ForwardingRules(Collection):
     # -- targets ------------------------------------------------------------------------------
 
     def link_target(self, reference: Any, field: str, project: str, region: str | None) -> str:
-        allowed = PROXY_TARGETS[True] + PROXY_TARGETS[False]
-        path = self.state.resolve(reference, field, project, region, allowed, must_exist=False)
-        _, target_region, _, _ = split_path(path)
-        if target_region != region:
-            # gcp-behaviour.md: global rules take global target proxies, regional ones regional proxies of
-            # their own region. Wording UNCONFIRMED.
-            where = f"a regional target proxy in region '{region}'" if region else "a global target proxy"
-            raise invalid_field(field, reference, f"The forwarding rule must point at {where}.")
-        return self.state.resolve(path, field, project, region, allowed)  # 404 when it does not exist
+        # gcp-behaviour.md: global rules take global target proxies, regional ones regional proxies of their
+        # own region. Wording UNCONFIRMED.
+        where = f"a regional target proxy in region '{region}'" if region else "a global target proxy"
+        link = self.link_in_scope(reference, field, project, region, PROXY_TARGETS[True] + PROXY_TARGETS[False],
+                                  f"The forwarding rule must point at {where}.")
+        return queries.canonical_path(self.state, link)
 
     def check_scheme(self, scheme: str, target_path: str) -> None:
         backend = proxy_scheme(self.state, target_path)

@@ -16,7 +16,6 @@ from typing import Any, ClassVar
 
 from crpatterns.emulator.compute.collection import Collection, invalid_field, required_field
 from crpatterns.emulator.compute.queries import canonical_path
-from crpatterns.emulator.compute.store import self_link, split_path
 from crpatterns.emulator.compute.url_maps import (
     https_redirect,
     https_redirect_on_https_proxy,
@@ -54,36 +53,28 @@ class _TargetProxies(Collection):
             self.check_rules(canonical_path(self.state, existing["selfLink"]), resource["urlMap"])
 
     def link_url_map(self, reference: Any, field: str, project: str, region: str | None) -> str:
-        allowed = ("regions/urlMaps", "global/urlMaps")
-        path = self.state.resolve(reference, field, project, region, allowed, must_exist=False)
-        _, map_region, _, _ = split_path(path)
-        if map_region != region:
-            # Scope rule from gcp-behaviour.md; wording UNCONFIRMED.
-            where = f"a regional URL map in region '{region}'" if region else "a global URL map"
-            raise invalid_field(field, reference, f"The target proxy must reference {where}.")
-        self.state.resolve(path, field, project, region, allowed)  # 404 when it does not exist
-        if self.https and https_redirect(self.state.require(path)):
+        # Scope rule from gcp-behaviour.md; wording UNCONFIRMED.
+        where = f"a regional URL map in region '{region}'" if region else "a global URL map"
+        link = self.link_in_scope(reference, field, project, region, ("regions/urlMaps", "global/urlMaps"),
+                                  f"The target proxy must reference {where}.")
+        if self.https and https_redirect(self.state.require(canonical_path(self.state, link))):
             raise https_redirect_on_https_proxy(reference)
-        return self_link(path)
+        return link
 
     def link_certificates(self, certificates: Any, field: str, project: str, region: str | None) -> list[str]:
         if not certificates:
             raise invalid_field(field, "", "At least one SSL certificate must be specified.")  # wording UNCONFIRMED
         if region is None and len(certificates) > MAX_GLOBAL_CERTIFICATES:
             raise invalid_field(field, "", f"At most {MAX_GLOBAL_CERTIFICATES} SSL certificates can be specified.")
-        links = []
-        for i, reference in enumerate(certificates):
-            allowed = ("regions/sslCertificates", "global/sslCertificates")
-            path = self.state.resolve(reference, f"{field}[{i}]", project, region, allowed, must_exist=False)
-            _, cert_region, _, _ = split_path(path)
-            if cert_region != region:
-                # gcp-behaviour.md: global certificates for global proxies, same-region ones for regional
-                # proxies; wording UNCONFIRMED.
-                where = f"regional SSL certificates of region '{region}'" if region else "global SSL certificates"
-                raise invalid_field(f"{field}[{i}]", reference, f"This target HTTPS proxy takes {where}.")
-            self.state.resolve(path, f"{field}[{i}]", project, region, allowed)  # 404 when it does not exist
-            links.append(self_link(path))
-        return links
+        # gcp-behaviour.md: global certificates for global proxies, same-region ones for regional proxies;
+        # wording UNCONFIRMED.
+        where = f"regional SSL certificates of region '{region}'" if region else "global SSL certificates"
+        return [
+            self.link_in_scope(reference, f"{field}[{i}]", project, region,
+                               ("regions/sslCertificates", "global/sslCertificates"),
+                               f"This target HTTPS proxy takes {where}.")
+            for i, reference in enumerate(certificates)
+        ]
 
     def check_rules(self, proxy_path: str, url_map_link: str) -> None:
         """A new URL map must keep the forwarding rules on this proxy valid (same backend scheme)."""

@@ -18,7 +18,7 @@ from typing import Any
 from crpatterns.emulator.compute.backend_services import backend_scheme
 from crpatterns.emulator.compute.collection import Collection, invalid_field
 from crpatterns.emulator.compute.queries import canonical_path
-from crpatterns.emulator.compute.store import ComputeState, self_link, split_path
+from crpatterns.emulator.compute.store import ComputeState
 from crpatterns.emulator.core.errors import bad_request
 from crpatterns.emulator.core.routing import ApiRequest
 
@@ -93,16 +93,13 @@ class _UrlMaps(Collection):
         for key, item in value.items():
             sub = f"{field}.{key}"
             if key in _SERVICE_KEYS and isinstance(item, str):
-                allowed = ("regions/backendServices", "global/backendServices")
-                path = self.state.resolve(item, sub, project, region, allowed, must_exist=False)
-                _, service_region, _, _ = split_path(path)
-                if service_region != region:
-                    # Scope rule from gcp-behaviour.md; wording UNCONFIRMED.
-                    where = f"in region '{region}'" if region else "global"
-                    raise invalid_field(sub, item, f"The backend service must be {where}, like the URL map.")
-                self.state.resolve(path, sub, project, region, allowed)  # 404 when it does not exist
-                value[key] = self_link(path)
-                schemes[sub] = self.state.require(path).get("loadBalancingScheme", "")
+                # Scope rule from gcp-behaviour.md; wording UNCONFIRMED.
+                where = f"in region '{region}'" if region else "global"
+                value[key] = self.link_in_scope(item, sub, project, region, ("regions/backendServices",
+                                                                             "global/backendServices"),
+                                                f"The backend service must be {where}, like the URL map.")
+                service = self.state.require(canonical_path(self.state, value[key]))
+                schemes[sub] = service.get("loadBalancingScheme", "")
             else:
                 self.link_services(item, sub, project, region, schemes)
 
