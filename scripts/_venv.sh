@@ -3,7 +3,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 venv=$root/.venv
-extras=${1:-}
+extras=${VENV_EXTRAS:-}  # set by the caller: "test" for the test extras
 python=${PYTHON:-python3}
 if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
   echo "crpatterns needs Python 3.11 or newer as '$python' (set PYTHON=/path/to/python3.11)." >&2

@@ -39,12 +39,36 @@ def step_json(step: Step) -> dict[str, Any]:
     return item
 
 
+def _actions(plan: Plan) -> list[dict[str, Any]]:
+    """Visible steps, each with `dependsOn`: the indexes (in this list) of the actions it waits for.
+    A hidden step (the delete half of a replacement) passes its own dependencies on."""
+    position = {i: n for n, i in enumerate(i for i, s in enumerate(plan.steps) if not s.hidden)}
+
+    def visible_deps(index: int, seen: set[int]) -> set[int]:
+        found: set[int] = set()
+        for dep in plan.steps[index].depends_on:
+            if dep in seen:
+                continue
+            seen.add(dep)
+            found |= {position[dep]} if dep in position else visible_deps(dep, seen)
+        return found
+
+    actions = []
+    for i, step in enumerate(plan.steps):
+        if step.hidden:
+            continue
+        item = step_json(step)
+        item["dependsOn"] = sorted(visible_deps(i, set()))
+        actions.append(item)
+    return actions
+
+
 def plan_document(plan: Plan, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     document = {
         "pattern": plan.pattern,
         "name": plan.app,
         "project": plan.project,
-        "actions": [step_json(s) for s in plan.steps if not s.hidden],
+        "actions": _actions(plan),
         "summary": plan.counts(),
         "warnings": list(plan.warnings),
     }
