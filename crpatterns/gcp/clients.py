@@ -7,11 +7,13 @@ Clients are created on first use and shared by the threads of one run.
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
 from crpatterns.gcp.endpoint import Endpoint
 from crpatterns.gcp.http_log import CallLog
+from crpatterns.gcp.lazy_import import COMPUTE, RUN, client_class
 
 COMPUTE_HOST = "compute.googleapis.com"
 RUN_HOST = "run.googleapis.com"
@@ -71,29 +73,24 @@ class Clients:
 
     def compute(self, class_name: str) -> Any:
         """A compute_v1 client by class name, e.g. "RegionBackendServicesClient"."""
-        from crpatterns.gcp.compute_import import client_class
-
-        return self._build(f"compute.{class_name}", client_class(class_name), COMPUTE_HOST)
+        module = re.sub(r"(?<!^)(?=[A-Z])", "_", class_name.removesuffix("Client")).lower()
+        return self._build(f"compute.{class_name}", client_class(COMPUTE, module, class_name), COMPUTE_HOST)
 
     def run_services(self) -> Any:
-        from google.cloud import run_v2
-
-        return self._build("run.services", run_v2.ServicesClient, RUN_HOST)
+        return self._build("run.services", client_class(RUN, "services", "ServicesClient"), RUN_HOST)
 
     def iap(self) -> Any:
-        from google.cloud import iap_v1
-
-        return self._build("iap.admin", iap_v1.IdentityAwareProxyAdminServiceClient, IAP_HOST)
+        cls = client_class("google.cloud.iap_v1", "identity_aware_proxy_admin_service",
+                           "IdentityAwareProxyAdminServiceClient")
+        return self._build("iap.admin", cls, IAP_HOST)
 
     def projects(self) -> Any:
-        from google.cloud import resourcemanager_v3
-
-        return self._build("rm.projects", resourcemanager_v3.ProjectsClient, RESOURCE_MANAGER_HOST)
+        cls = client_class("google.cloud.resourcemanager_v3", "projects", "ProjectsClient")
+        return self._build("rm.projects", cls, RESOURCE_MANAGER_HOST)
 
     def service_usage(self) -> Any:
-        from google.cloud import service_usage_v1
-
-        return self._build("su.v1", service_usage_v1.ServiceUsageClient, SERVICE_USAGE_HOST)
+        cls = client_class("google.cloud.service_usage_v1", "service_usage", "ServiceUsageClient")
+        return self._build("su.v1", cls, SERVICE_USAGE_HOST)
 
     def session(self) -> Any:
         """An authorised HTTP session, for the one method no client library covers:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from crpatterns.errors import ApiCallError, PlanError
 from crpatterns.gcp import failures
 from crpatterns.gcp.clients import Clients
+from crpatterns.gcp.lazy_import import types
 from crpatterns.gcp.retry import with_retry
 
 
@@ -35,8 +36,7 @@ def project_info(clients: Clients, project: str) -> ProjectInfo:
 
 def ensure_apis(clients: Clients, info: ProjectInfo, services: tuple[str, ...], enable: bool) -> list[str]:
     """Returns the services that were enabled; raises PlanError listing the disabled ones otherwise."""
-    from google.cloud import service_usage_v1
-
+    enabled_state = types("google.cloud.service_usage_v1").State.ENABLED
     client = clients.service_usage()
     parent = f"projects/{info.number}"
     names = [f"{parent}/services/{s}" for s in services]
@@ -45,7 +45,7 @@ def ensure_apis(clients: Clients, info: ProjectInfo, services: tuple[str, ...], 
     except Exception as error:
         raise failures.describe(error, f"project {info.project_id}", "serviceusage.services.batchGet") from error
     disabled = [s.config.name or s.name.rsplit("/", 1)[-1] for s in found.services
-                if s.state != service_usage_v1.State.ENABLED]
+                if s.state != enabled_state]
     if not disabled:
         return []
     if not enable:

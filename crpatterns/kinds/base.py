@@ -76,6 +76,12 @@ class Kind:
         """Paths of resources the API says use this one (an address's `users`): reverse references."""
         return []
 
+    def must_outlive(self, body: dict[str, Any], other: Actual) -> bool:
+        """Whether this resource may be deleted only after `other` is: a dependency Google enforces
+        that neither body names (a proxy-only subnet serves every envoy-based forwarding rule of its
+        network and region without either referencing the other)."""
+        return False
+
     # -- ownership ----------------------------------------------------------------------------
 
     def marker_of(self, body: dict[str, Any]) -> tuple[str, str, str] | None:

@@ -11,7 +11,7 @@ import uuid
 from typing import Any, ClassVar
 
 from crpatterns.engine.model import Actual, Change, Scope
-from crpatterns.gcp.compute_import import types as compute_types
+from crpatterns.gcp.lazy_import import compute_types
 from crpatterns.gcp.operations import wait_compute
 from crpatterns.kinds.base import Kind, is_not_found
 

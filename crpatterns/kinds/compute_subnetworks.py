@@ -12,7 +12,7 @@ from typing import Any
 
 from crpatterns.engine.diff import as_reference
 from crpatterns.engine.model import Actual, Change
-from crpatterns.gcp.compute_import import types as compute_types
+from crpatterns.gcp.lazy_import import compute_types
 from crpatterns.kinds.compute import ComputeKind
 
 # Purposes of proxy-only subnets (discovery compute.v1, Subnetwork.purpose; INTERNAL_HTTPS_LOAD_BALANCER

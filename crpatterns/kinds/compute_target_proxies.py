@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from crpatterns.engine.model import Actual, Change
-from crpatterns.gcp.compute_import import types as compute_types
+from crpatterns.gcp.lazy_import import compute_types
 from crpatterns.kinds.compute import ComputeKind
 
 

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from crpatterns.engine.model import Scope
-from crpatterns.gcp.compute_import import types as compute_types
+from crpatterns.gcp.lazy_import import compute_types
 from crpatterns.kinds.iam import IamBindingKind, policy_from_dict, policy_to_dict
 
 
@@ -66,8 +66,9 @@ class SubnetworkIam(IamBindingKind):
         from google.protobuf import json_format
 
         client = self.clients.compute("SubnetworksClient")
-        policy = client.get_iam_policy(project=scope.project, region=scope.region, resource=name,
-                                       options_requested_policy_version=3)
+        # The flattened arguments do not include the policy version: only the request form does.
+        policy = client.get_iam_policy(request={"project": scope.project, "region": scope.region, "resource": name,
+                                                "options_requested_policy_version": 3})
         return json_format.MessageToDict(type(policy).pb(policy))
 
     def set_policy(self, scope: Scope, name: str, policy: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from crpatterns.engine import diff as diffing
 from crpatterns.engine.model import Actual, Change, Scope
+from crpatterns.gcp.lazy_import import run_types
 from crpatterns.gcp.operations import wait_run
 from crpatterns.kinds.base import Kind, is_not_found
 
@@ -25,12 +26,16 @@ _SNAKE = {"launchStage": "launch_stage", "iapEnabled": "iap_enabled", "defaultUr
 
 
 def merge(base: Any, overlay: Any) -> Any:
-    """`overlay` written over `base`: objects merge key by key, lists of objects element by element,
-    anything else is replaced."""
+    """`overlay` written over `base`: objects merge key by key (a key set to None in the overlay is
+    removed: how a pattern clears template.vpcAccess or one annotation and keeps the rest), lists of
+    objects element by element, anything else is replaced."""
     if isinstance(base, dict) and isinstance(overlay, dict):
         merged = dict(base)
         for key, value in overlay.items():
-            merged[key] = merge(base.get(key), value)
+            if value is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = merge(base.get(key), value)
         return merged
     if isinstance(base, list) and isinstance(overlay, list) and all(isinstance(v, dict) for v in overlay):
         return [merge(base[i] if i < len(base) else None, v) for i, v in enumerate(overlay)]
@@ -58,9 +63,7 @@ class RunServices(Kind):
         return self.clients.run_services()
 
     def build(self, body: dict[str, Any]) -> Any:
-        from google.cloud import run_v2
-
-        return run_v2.Service.from_json(json.dumps(body))
+        return run_types().Service.from_json(json.dumps(body))
 
     def read(self, scope: Scope, name: str) -> dict[str, Any] | None:
         def get() -> dict[str, Any] | None:
