@@ -105,6 +105,8 @@ def test_rule_ip_address(emulator: EmulatorProcess) -> None:
     network = link(global_("vpc", "networks"))
     with expect_error(400, f"Address '10.9.9.9' is not in the subnetwork ranges of network '{network}'"):
         insert_rule(emulator, I_p_address="10.9.9.9")
+    with expect_error(400, "The IP address is reserved in the subnetwork."):
+        insert_rule(emulator, I_p_address="10.0.0.1")
     rule = insert_regional_rule(emulator, internal_rule(I_p_address="10.0.0.50"))
     assert rule.I_p_address == "10.0.0.50"
     # The same IP and port: refused; another port: accepted.
@@ -155,6 +157,30 @@ def test_scheme_must_match_the_backend(emulator: EmulatorProcess) -> None:
     with expect_error(400, "Load balancing scheme EXTERNAL_MANAGED does not match the backend service load "
                            "balancing scheme INTERNAL_MANAGED."):
         insert_rule(emulator, load_balancing_scheme="EXTERNAL_MANAGED", subnetwork=None)
+
+
+def test_changes_that_would_break_a_running_load_balancer(emulator: EmulatorProcess) -> None:
+    regional_internal_chain(emulator)
+    mismatch = ("Load balancing scheme INTERNAL_MANAGED does not match the backend service load balancing scheme "
+                "EXTERNAL_MANAGED.")
+    backends = compute(emulator, "RegionBackendServicesClient")
+    backend = backends.get(project=PROJECT, region=REGION, backend_service="backend")
+    with expect_error(400, mismatch):
+        backends.patch(project=PROJECT, region=REGION, backend_service="backend",
+                       backend_service_resource=compute_v1.BackendService(
+                           fingerprint=backend.fingerprint, load_balancing_scheme="EXTERNAL_MANAGED"))
+    other = backend_service(emulator, "external", [regional("neg", "networkEndpointGroups")],
+                            scheme="EXTERNAL_MANAGED")
+    maps = compute(emulator, "RegionUrlMapsClient")
+    current = maps.get(project=PROJECT, region=REGION, url_map="urlmap")
+    with expect_error(400, mismatch):
+        maps.patch(project=PROJECT, region=REGION, url_map="urlmap", url_map_resource=compute_v1.UrlMap(
+            fingerprint=current.fingerprint, default_service=other.self_link))
+    url_map(emulator, "external", default_service=other.self_link)
+    with expect_error(400, mismatch):
+        compute(emulator, "RegionTargetHttpProxiesClient").set_url_map(
+            project=PROJECT, region=REGION, target_http_proxy="proxy",
+            url_map_reference_resource=compute_v1.UrlMapReference(url_map=regional("external", "urlMaps")))
 
 
 def test_labels_and_patch(emulator: EmulatorProcess) -> None:

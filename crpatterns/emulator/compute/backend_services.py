@@ -21,8 +21,8 @@ from typing import Any
 from crpatterns.emulator.compute.collection import Collection, invalid_field, required_field
 from crpatterns.emulator.compute.network_endpoint_groups import is_serverless_neg
 from crpatterns.emulator.compute.queries import canonical_path
-from crpatterns.emulator.compute.store import self_link, split_path
-from crpatterns.emulator.core.errors import bad_request
+from crpatterns.emulator.compute.store import ComputeState, self_link, split_path
+from crpatterns.emulator.core.errors import ApiError, bad_request
 from crpatterns.emulator.core.routing import ApiRequest
 
 DEFAULT_TIMEOUT_SEC = 30
@@ -85,6 +85,8 @@ class _BackendServices(Collection):
         resource.setdefault("connectionDraining", {"drainingTimeoutSec": 0})
         if not regional:
             resource.setdefault("enableCDN", False)
+        if existing is not None:
+            check_rules_behind(self.state, canonical_path(self.state, existing["selfLink"]), scheme)
 
     # -- backends -----------------------------------------------------------------------------
 
@@ -204,6 +206,33 @@ class BackendServices(_BackendServices):
 
 class RegionBackendServices(_BackendServices):
     name = "regionBackendServices"
+
+
+def scheme_mismatch(rule_scheme: str, backend_scheme_name: str) -> ApiError:
+    """gcp-behaviour.md, "Backend services with a serverless NEG backend": forwarding rule vs backend."""
+    return bad_request(
+        f"Load balancing scheme {rule_scheme} does not match the backend service load balancing scheme "
+        f"{backend_scheme_name}."
+    )
+
+
+LB_KINDS = ("compute#urlMap", "compute#targetHttpProxy", "compute#targetHttpsProxy")
+
+
+def check_rules_behind(state: ComputeState, path: str, scheme: str | None) -> None:
+    """The forwarding rules that reach `path` (a backend service, URL map or proxy) through URL maps and
+    proxies must keep `scheme`: a change that would break a running load balancer is refused."""
+    frontier, seen = [path], {path}
+    while scheme and frontier:
+        for user in state.users_of(frontier.pop()):
+            if user in seen:
+                continue
+            seen.add(user)
+            resource = state.get(user) or {}
+            if resource.get("kind") == "compute#forwardingRule" and resource.get("loadBalancingScheme") != scheme:
+                raise scheme_mismatch(resource.get("loadBalancingScheme", ""), scheme)
+            if resource.get("kind") in LB_KINDS:
+                frontier.append(user)
 
 
 def backend_scheme(state: Any, backend_link: str) -> str | None:

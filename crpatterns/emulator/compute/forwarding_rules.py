@@ -26,10 +26,10 @@ import ipaddress
 from typing import Any
 
 from crpatterns.emulator.compute import queries
+from crpatterns.emulator.compute.backend_services import scheme_mismatch
 from crpatterns.emulator.compute.collection import Collection, invalid_field, required_field
 from crpatterns.emulator.compute.store import public, self_link, split_path
 from crpatterns.emulator.compute.target_proxies import proxy_scheme
-from crpatterns.emulator.compute.url_maps import scheme_mismatch
 from crpatterns.emulator.core.errors import bad_request
 from crpatterns.emulator.core.routing import ApiRequest, Route
 
@@ -45,7 +45,8 @@ PROXY_SUBNET_SCHEMES = ("INTERNAL_MANAGED", "EXTERNAL_MANAGED")
 CLASSIC_PORTS = {"targetHttpProxies": (80, 8080), "targetHttpsProxies": (443,)}
 # Pool for ephemeral external IPs, apart from the pools static addresses are reserved from.
 EPHEMERAL_EXTERNAL_POOL = ipaddress.ip_network("34.110.0.0/16")
-PATCHABLE = ("networkTier", "allowGlobalAccess", "fingerprint", "labels", "labelFingerprint")
+# labelFingerprint and fingerprint may come back as read; labels change only through setLabels.
+PATCHABLE = ("networkTier", "allowGlobalAccess", "fingerprint", "labelFingerprint")
 OUTPUT_FIELDS = ("selfLinkWithId", "pscConnectionId", "pscConnectionStatus", "baseForwardingRule",
                  "childForwardingRules", "serviceName")
 
@@ -264,6 +265,9 @@ class _ForwardingRules(Collection):
         if not queries.ip_in_subnetwork(subnet, ip):
             # gcp-behaviour.md, "Regional internal ..."; exact form UNCONFIRMED.
             raise bad_request(f"Address '{ip}' is not in the subnetwork ranges of network '{resource['network']}'")
+        if ip in queries.reserved_ips(subnet):
+            # The subnet's network, gateway and last two addresses are never assignable; wording UNCONFIRMED.
+            raise invalid_field("resource.IPAddress", ip, "The IP address is reserved in the subnetwork.")
         resource["IPAddress"] = ip
         if address_path:
             resource["_uses"] = [address_path]

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from crpatterns.emulator.compute.backend_services import check_rules_behind
 from crpatterns.emulator.compute.collection import Collection, invalid_field, required_field
 from crpatterns.emulator.compute.queries import canonical_path
 from crpatterns.emulator.compute.url_maps import (
     https_redirect,
     https_redirect_on_https_proxy,
-    scheme_mismatch,
     url_map_scheme,
 )
 from crpatterns.emulator.core.routing import ApiRequest, Route
@@ -78,11 +78,7 @@ class _TargetProxies(Collection):
 
     def check_rules(self, proxy_path: str, url_map_link: str) -> None:
         """A new URL map must keep the forwarding rules on this proxy valid (same backend scheme)."""
-        scheme = url_map_scheme(self.state, url_map_link)
-        for rule_path in self.state.users_of(proxy_path):
-            rule = self.state.get(rule_path) or {}
-            if scheme and rule.get("kind") == "compute#forwardingRule" and rule.get("loadBalancingScheme") != scheme:
-                raise scheme_mismatch(rule.get("loadBalancingScheme", ""), scheme)
+        check_rules_behind(self.state, proxy_path, url_map_scheme(self.state, url_map_link))
 
     # -- setUrlMap, setSslCertificates --------------------------------------------------------
 

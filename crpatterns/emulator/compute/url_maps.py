@@ -15,11 +15,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from crpatterns.emulator.compute.backend_services import backend_scheme
+from crpatterns.emulator.compute.backend_services import backend_scheme, check_rules_behind
 from crpatterns.emulator.compute.collection import Collection, invalid_field
 from crpatterns.emulator.compute.queries import canonical_path
 from crpatterns.emulator.compute.store import ComputeState
-from crpatterns.emulator.core.errors import bad_request
 from crpatterns.emulator.core.routing import ApiRequest
 
 # Keys whose string values name a backend service anywhere inside a URL map.
@@ -43,14 +42,6 @@ def url_map_scheme(state: ComputeState, url_map_link: str) -> str | None:
     url_map = state.get(canonical_path(state, url_map_link))
     backend = default_backend(url_map) if url_map else None
     return backend_scheme(state, backend) if backend else None
-
-
-def scheme_mismatch(rule_scheme: str, backend_scheme_name: str) -> Exception:
-    """gcp-behaviour.md, "Backend services with a serverless NEG backend": forwarding rule vs backend."""
-    return bad_request(
-        f"Load balancing scheme {rule_scheme} does not match the backend service load balancing scheme "
-        f"{backend_scheme_name}."
-    )
 
 
 class _UrlMaps(Collection):
@@ -115,17 +106,11 @@ class _UrlMaps(Collection):
     def check_users(self, resource: dict[str, Any], existing: dict[str, Any], schemes: dict[str, str]) -> None:
         """An update must keep the load balancers that use this URL map valid."""
         path = canonical_path(self.state, existing["selfLink"])
-        scheme = next(iter(schemes.values()), None)
         for proxy_path in self.state.users_of(path):
             proxy = self.state.get(proxy_path) or {}
             if https_redirect(resource) and proxy.get("kind") == "compute#targetHttpsProxy":
                 raise https_redirect_on_https_proxy(existing["selfLink"])
-            for rule_path in self.state.users_of(proxy_path):
-                rule = self.state.get(rule_path) or {}
-                if scheme and rule.get("kind") == "compute#forwardingRule" and (
-                    rule.get("loadBalancingScheme") != scheme
-                ):
-                    raise scheme_mismatch(rule.get("loadBalancingScheme", ""), scheme)
+        check_rules_behind(self.state, path, next(iter(schemes.values()), None))
 
 
 def https_redirect_on_https_proxy(url_map_link: str) -> Exception:
