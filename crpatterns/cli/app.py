@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from crpatterns import __version__
-from crpatterns.cli import emulator, web_app
+from crpatterns.cli import emulator, internal_api, shared_vpc, web_app
 
 app = typer.Typer(
     name="crpatterns",
@@ -17,6 +17,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(web_app.app, name="web-app")
+app.add_typer(internal_api.app, name="internal-api")
+app.add_typer(shared_vpc.app, name="shared-vpc")
 app.add_typer(emulator.app, name="emulator")
 
 
@@ -36,4 +38,21 @@ def root(
 
 
 def main() -> None:
-    app()
+    """The console script. Exits with os._exit once output is flushed: tearing down the interpreter
+    after the Google client libraries were loaded takes over half a second (module and protobuf
+    descriptor cleanup) and does nothing a finished command needs."""
+    import os
+    import sys
+
+    code: int = 0
+    try:
+        app()
+    except SystemExit as exit_:
+        if isinstance(exit_.code, str):
+            sys.stderr.write(exit_.code + "\n")
+            code = 1
+        else:
+            code = int(exit_.code or 0)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,7 @@ class CallLog:
     emit: Callable[[str], None] | None = None
     calls: list[tuple[str, str, int, float]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    started: float = field(default_factory=time.perf_counter)
 
     def hook(self, response: Any, *args: Any, **kwargs: Any) -> Any:
         request = response.request
@@ -35,7 +37,8 @@ class CallLog:
         with self._lock:
             self.calls.append((request.method, url, response.status_code, elapsed_ms))
         if self.emit is not None:
-            self.emit(f"{request.method} {url} -> {response.status_code} ({elapsed_ms:.0f} ms)")
+            at = time.perf_counter() - self.started
+            self.emit(f"[{at:7.3f}s] {request.method} {url} -> {response.status_code} ({elapsed_ms:.0f} ms)")
         return response
 
     def attach(self, session: Any) -> None:
