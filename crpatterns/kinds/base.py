@@ -5,6 +5,7 @@ nothing (style.md, "Put together").
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
@@ -16,6 +17,7 @@ from crpatterns.gcp.clients import Clients
 from crpatterns.gcp.retry import with_retry
 
 T = TypeVar("T")
+LEFTOVER_WAIT_SECONDS = 120.0
 
 
 def is_not_found(error: BaseException) -> bool:
@@ -110,6 +112,28 @@ class Kind:
         return diffing.diff(desired, actual, self.immutable, self.sensitive)
 
     # -- writing ------------------------------------------------------------------------------
+
+    def create_tolerating_own(self, scope: Scope, name: str, body: dict[str, Any], create: Callable[[], None]) -> None:
+        """Runs `create`; on 409 already-exists, accepts a resource with this very marker.
+
+        A run killed mid-create, or an answer lost after the change was made, leaves a resource the next
+        run's insert collides with (Compute hides a resource until its insert operation is done, so the
+        plan's read cannot see it). It is ours if it carries the marker this insert would have set.
+        """
+        try:
+            create()
+        except failures.ApiCallError as error:
+            if error.status != 409 or self.marker_of(body) is None:
+                raise
+            deadline = time.monotonic() + LEFTOVER_WAIT_SECONDS
+            while time.monotonic() < deadline:
+                found = self.read(scope, name)
+                if found is not None:
+                    if self.marker_of(found) == self.marker_of(body):
+                        return
+                    raise
+                time.sleep(0.5)
+            raise
 
     def create(self, scope: Scope, name: str, body: dict[str, Any]) -> None:
         raise NotImplementedError

@@ -90,8 +90,9 @@ class ComputeKind(Kind):
             self.call(name, f"{verb} (operation)", lambda: self.wait(operation, scope))
 
     def create(self, scope: Scope, name: str, body: dict[str, Any]) -> None:
-        self.operate(name, scope, "insert", "insert",
-                     **{f"{self.name_arg}_resource": self.build({**body, "name": name})})
+        resource = self.build({**body, "name": name})
+        self.create_tolerating_own(scope, name, body, lambda: self.operate(
+            name, scope, "insert", "insert", **{f"{self.name_arg}_resource": resource}))
 
     def patch(self, actual: Actual, patch_body: dict[str, Any]) -> None:
         """PATCH with the fingerprint read at plan time (a stale one fails 412: a rerun re-reads)."""

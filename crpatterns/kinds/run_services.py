@@ -93,9 +93,13 @@ class RunServices(Kind):
     def create(self, scope: Scope, name: str, body: dict[str, Any]) -> None:
         parent = f"projects/{scope.project}/locations/{scope.region}"
         service = self.build(body)
-        operation = self.call(name, "create",
-                              lambda: self.client.create_service(parent=parent, service=service, service_id=name))
-        self.call(name, "create (operation)", lambda: wait_run(self.clients, operation))
+
+        def create() -> None:
+            operation = self.call(name, "create",
+                                  lambda: self.client.create_service(parent=parent, service=service, service_id=name))
+            self.call(name, "create (operation)", lambda: wait_run(self.clients, operation))
+
+        self.create_tolerating_own(scope, name, body, create)
 
     def update(self, actual: Actual, body: dict[str, Any], changes: tuple[Change, ...]) -> None:
         from google.protobuf import field_mask_pb2
