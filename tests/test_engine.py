@@ -135,3 +135,15 @@ def test_a_failure_mid_apply_stops_cleanly_and_a_rerun_converges(emulator: Any) 
     assert converged.exit_code == 0, converged
     assert len(marked(emulator)) == 11
     assert "No changes." in run(*web_app("--yes")).stdout
+
+
+def test_iam_etag_conflicts_are_retried_keeping_concurrent_bindings(emulator: Any) -> None:
+    other = {"role": "roles/run.invoker", "members": ["user:someone@example.com"]}
+    emulator.fault(method="POST", path=":setIamPolicy$", kind="policy-race", binding=other, count=2)
+    outcome = run(*web_app("--yes"))
+    assert outcome.exit_code == 0, outcome
+    policies = emulator.inventory()
+    run_policy = next(v for k, v in policies["iam"].items() if k.startswith("//run.googleapis.com/"))
+    invokers = {m for b in run_policy["bindings"] if b["role"] == "roles/run.invoker" for m in b["members"]}
+    assert "user:someone@example.com" in invokers
+    assert "serviceAccount:service-100000000001@gcp-sa-iap.iam.gserviceaccount.com" in invokers

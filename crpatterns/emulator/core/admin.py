@@ -5,9 +5,9 @@ GET  /_emulator/inventory              every resource, policy, project and servi
 POST /_emulator/reset                  back to the seed (faults and request log cleared)
 GET  /_emulator/requests[?since=N]     the API calls received, in order: method, path, status, methodId,
                                        mutating; DELETE clears the log
-POST /_emulator/faults                 {method, path (regex), kind: http|operation|latency|every, status,
-                                       count, latency, every, message, reason, grpcStatus}; GET lists,
-                                       DELETE clears
+POST /_emulator/faults                 {method, path (regex), kind: http|operation|latency|every|
+                                       policy-race, status, count, latency, every, message, reason,
+                                       grpcStatus, binding}; GET lists, DELETE clears
 POST /_emulator/dns-ready              {"domain": FQDN}: DNS for the domain points at its load balancer,
                                        so managed certificates covering it can turn ACTIVE
 POST /_emulator/projects               {"projectId", "number", "services": [...] (default all),
@@ -52,6 +52,8 @@ def handle_admin(emulator: Emulator, request: Request) -> Response:
                 for p in world.projects.values()
             ]
             inventory["serviceAgents"] = sorted(world.service_agents)
+            inventory["iam"] = {key: policy for key, policy in sorted(world.iam.policies.items())
+                                if policy.get("bindings")}
         return _json(inventory)
     if key == ("POST", "reset"):
         emulator.faults.clear()

@@ -148,11 +148,14 @@ class Emulator:
             body=None,
             world=self.world,
         )
+        policy_race = None
         for fault in self.faults.take(request.method, request.path):
             if fault.kind == "latency":
                 time.sleep(fault.latency)
             elif fault.kind == "operation":
                 api_request.operation_fault = fault.describe() | {"message": fault.message}
+            elif fault.kind == "policy-race":
+                policy_race = fault.binding
             else:
                 raise fault.error()
         if route.project_param:
@@ -170,7 +173,12 @@ class Emulator:
         if not route.mutating and self.world.read_latency > 0:
             time.sleep(self.world.read_latency)
         with self.world.lock:
-            result = route.handler(api_request)
+            # A concurrent writer's change lands just before this call's: its etag goes stale.
+            self.world.iam.interference = policy_race
+            try:
+                result = route.handler(api_request)
+            finally:
+                self.world.iam.interference = None
         status, body = (result if isinstance(result, tuple) else (route.status, result))
         if "enum-encoding=int" in request.args.get("$alt", ""):
             body = self.encode_enums(route, body)

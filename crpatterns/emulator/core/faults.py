@@ -18,7 +18,9 @@ class Fault:
     method: str
     path: re.Pattern[str]
     kind: str  # "http": answer with an error; "operation": accept, then the operation ends in error;
-    # "latency": add `latency` seconds; "every": fail every `every`-th matching call (throttling)
+    # "latency": add `latency` seconds; "every": fail every `every`-th matching call (throttling);
+    # "policy-race": someone else adds `binding` {role, members} to the IAM policy this call writes, just
+    # before it (so a read-modify-write carrying the old etag meets a genuine 409 ABORTED)
     status: int = 503
     message: str = "The service is currently unavailable."
     reason: str | None = None
@@ -27,6 +29,7 @@ class Fault:
     latency: float = 0.0
     every: int = 0
     seen: int = 0
+    binding: dict[str, Any] | None = None
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -60,6 +63,7 @@ class FaultTable:
             count=int(spec.get("count", 1)),
             latency=float(spec.get("latency", 0.0)),
             every=int(spec.get("every", 0)),
+            binding=spec.get("binding"),
         )
         with self._lock:
             self.rules.append(fault)

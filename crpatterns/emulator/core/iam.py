@@ -37,6 +37,8 @@ class PolicyStore:
     def __init__(self, world: World) -> None:
         self.world = world
         self.policies: dict[str, dict[str, Any]] = {}
+        # Set by the "policy-race" fault for the duration of one call (admin: /_emulator/faults).
+        self.interference: dict[str, Any] | None = None
 
     def get(self, key: str) -> dict[str, Any]:
         with self.world.lock:
@@ -48,6 +50,9 @@ class PolicyStore:
 
     def set(self, key: str, policy: dict[str, Any], project: Project | None) -> dict[str, Any]:
         with self.world.lock:
+            if self.interference is not None:
+                self._add_binding(key, self.interference)
+                self.interference = None
             current = self.get(key)
             etag = policy.get("etag")
             if etag and etag != current["etag"]:
@@ -61,6 +66,19 @@ class PolicyStore:
             stored["etag"] = self.world.next_etag()
             self.policies[key] = stored
             return copy.deepcopy(stored)
+
+    def _add_binding(self, key: str, binding: dict[str, Any]) -> None:
+        """Another writer's read-modify-write: adds members to a role and moves the etag on."""
+        policy = self.get(key)
+        bindings = policy.setdefault("bindings", [])
+        for existing in bindings:
+            if existing.get("role") == binding["role"] and not existing.get("condition"):
+                existing["members"] = sorted(set(existing["members"]) | set(binding["members"]))
+                break
+        else:
+            bindings.append({"role": binding["role"], "members": sorted(binding["members"])})
+        policy["etag"] = self.world.next_etag()
+        self.policies[key] = policy
 
     def drop(self, key: str) -> None:
         """A deleted resource takes its policy with it."""
