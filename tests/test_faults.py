@@ -1,0 +1,138 @@
+"""The fault matrix (issue 7): every mutating call of every pattern failing once with 503, then with 429;
+an operation ending in error; the CLI killed at many points; etag conflicts on every policy written.
+Each ends with what an uninterrupted run leaves: nothing orphaned, nothing duplicated."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.cli import run
+from tests.pattern_cases import CASES, PatternCase, signature
+from tests.support import EmulatorProcess
+
+
+def clean_run(emulator: EmulatorProcess, case: PatternCase) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The signature of an uninterrupted create, and its mutating calls."""
+    emulator.reset()
+    case.setup(emulator)
+    emulator.clear_requests()
+    outcome = run(*case.create, "--yes")
+    assert outcome.exit_code == 0, outcome
+    return signature(emulator.inventory()), emulator.mutating_requests()
+
+
+def distinct_calls(calls: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return sorted({(c["method"], c["path"]) for c in calls})
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+@pytest.mark.parametrize("status", [503, 429])
+def test_each_mutating_call_failing_once_is_retried_without_duplicates(
+        emulator: EmulatorProcess, case: PatternCase, status: int) -> None:
+    expected, calls = clean_run(emulator, case)
+    for method, path in distinct_calls(calls):
+        emulator.reset()
+        case.setup(emulator)
+        emulator.fault(method=method, path=f"^{re.escape(path)}$", status=status, count=1)
+        outcome = run(*case.create, "--yes")
+        assert outcome.exit_code == 0, (method, path, str(outcome))
+        assert signature(emulator.inventory()) == expected, (method, path)
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_an_operation_ending_in_error_stops_cleanly_and_a_rerun_converges(
+        emulator: EmulatorProcess, case: PatternCase) -> None:
+    expected, calls = clean_run(emulator, case)
+    operations = [c for c in distinct_calls(calls) if c[0] == "POST" and "/compute/v1/" in c[1]]
+    method, path = operations[len(operations) // 2]
+    emulator.reset()
+    case.setup(emulator)
+    emulator.fault(method=method, path=f"^{re.escape(path)}$", kind="operation", status=400,
+                   message="Injected operation failure", count=1)
+    failed = run(*case.create, "--yes")
+    assert failed.exit_code == 1, failed
+    assert "Injected operation failure" in failed.stderr and "Traceback" not in failed.stderr
+    assert "Run the same command again" in failed.stderr
+    converged = run(*case.create, "--yes")
+    assert converged.exit_code == 0, converged
+    assert signature(emulator.inventory()) == expected
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_etag_conflicts_on_every_policy_are_retried_and_keep_others_bindings(
+        emulator: EmulatorProcess, case: PatternCase) -> None:
+    _, calls = clean_run(emulator, case)
+    writes = [path for method, path in distinct_calls(calls) if path.endswith("setIamPolicy")]
+    assert writes, "every pattern writes at least one IAM policy"
+    emulator.reset()
+    case.setup(emulator)
+    other = {"role": "roles/viewer", "members": ["user:auditor@example.com"]}
+    for path in writes:
+        emulator.fault(method="POST", path=f"^{re.escape(path)}$", kind="policy-race", binding=other, count=1)
+    outcome = run(*case.create, "--yes")
+    assert outcome.exit_code == 0, outcome
+    policies = emulator.inventory()["iam"]
+    kept = [key for key, policy in policies.items()
+            if any(b["role"] == "roles/viewer" and "user:auditor@example.com" in b["members"]
+                   for b in policy.get("bindings", []))]
+    assert len(kept) == len(writes), (writes, list(policies))
+
+
+# -- the CLI killed mid-create ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def slow_emulator() -> Iterator[EmulatorProcess]:
+    """Operations take 0.3 s, so there is a moment to kill the CLI in between its calls."""
+    emulator = EmulatorProcess.start("--op-latency", "0.3")
+    yield emulator
+    emulator.stop()
+
+
+def create_killed_after(emulator: EmulatorProcess, case: PatternCase, mutations: int) -> bool:
+    """Runs the create in a real process and SIGKILLs it once the emulator has seen `mutations`
+    mutating calls; False if it finished first."""
+    emulator.clear_requests()
+    env = {**os.environ, "CRPATTERNS_EMULATOR_HOST": emulator.host}
+    process = subprocess.Popen([sys.executable, "-m", "crpatterns", *case.create, "--yes"], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while process.poll() is None:
+            if len(emulator.mutating_requests()) >= mutations:
+                process.send_signal(signal.SIGKILL)
+                process.wait()
+                return True
+            time.sleep(0.005)
+        return False
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_killed_at_many_points_a_rerun_converges_to_the_same_resources(
+        slow_emulator: EmulatorProcess, case: PatternCase, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRPATTERNS_EMULATOR_HOST", slow_emulator.host)
+    expected, calls = clean_run(slow_emulator, case)
+    points = list(range(1, min(10, len(calls)) + 1))
+    killed = 0
+    for point in points:
+        slow_emulator.reset()
+        case.setup(slow_emulator)
+        killed += create_killed_after(slow_emulator, case, point)
+        outcome = run(*case.create, "--yes")
+        assert outcome.exit_code == 0, (point, str(outcome))
+        assert signature(slow_emulator.inventory()) == expected, point
+        slow_emulator.clear_requests()
+        assert "No changes." in run(*case.create, "--yes").stdout
+        assert slow_emulator.mutating_requests() == []
+    assert killed >= len(points) // 2, f"only {killed} of {len(points)} runs were killed before finishing"
