@@ -130,6 +130,25 @@ def execute(common: Common, run: PatternRun, destroy: bool = False) -> int:
     return ExitCode.OK
 
 
+def report_status(common: Common, apis: tuple[str, ...], gather: Callable[[Session], dict[str, Any]],
+                  judge: Callable[[dict[str, Any]], list[str]], render: Callable[[dict[str, Any]], str]) -> int:
+    """The whole `status` command of a pattern: read what exists (reads only), judge it with the
+    pattern's pure findings, print it as text or JSON; a finding makes the exit code 1."""
+    common.check()
+    console = Console(verbose=common.verbose)
+    session = open_session(common, console, apis)
+    report = gather(session)
+    problems = judge(report)
+    report["findings"] = problems
+    if common.format == "json":
+        from crpatterns.render.plan_json import dumps
+
+        console.data(dumps(report))
+    else:
+        console.data(render(report))
+    return ExitCode.ERROR if problems else ExitCode.OK
+
+
 def _print_json(console: Console, plan: Plan, extra: dict[str, Any]) -> None:
     from crpatterns.render.plan_json import dumps, plan_document
 
@@ -162,4 +181,4 @@ def guarded(command: Callable[[], int]) -> None:
     raise typer.Exit(code)
 
 
-__all__ = ["Common", "PatternRun", "Session", "UsageError", "execute", "guarded"]
+__all__ = ["Common", "PatternRun", "Session", "UsageError", "execute", "guarded", "report_status"]

@@ -160,6 +160,8 @@ class _Planner:
             candidate = kind.to_actual(d.scope, by_name)
             if candidate.app != self.plan.app and (current is None or current.name == d.name):
                 conflict = candidate
+            elif current is None and candidate.app == self.plan.app and candidate.pattern == self.plan.pattern:
+                current = candidate  # marked for the app, found by its name (its kind is not listed)
         if current is None and conflict is not None:
             if self.adopt and conflict.app is None:
                 current = conflict

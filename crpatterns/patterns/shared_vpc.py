@@ -1,0 +1,426 @@
+"""Pattern 3: a Cloud Run service in a service project that sends its traffic through a Shared VPC host's
+subnet (Direct VPC egress), with internal ingress (patterns.md, pattern 3).
+
+Pure: facts read beforehand (crpatterns/facts/shared_vpc.py) and the user's spec in, desired resources
+out. `enable` and `disable` both describe a desired state; nothing here deletes a resource.
+
+What the tool owns and what it does not:
+- The host project's Shared VPC status is never changed: a host that is not one is an error.
+- The service project's attachment changes only with --attach (a SHARED change to the host).
+- Host-side IAM: BINDING steps that add the Cloud Run service agent's members and leave every other
+  binding alone. Which of them the tool added (they were missing before) is remembered in the service's
+  `crpatterns.dev/host-grants` annotation, so `disable --revoke-host-access` removes only those.
+- Private Google Access on the host's subnet: a SHARED change (the plan says the tool does not own it).
+- The service: OWNED when the tool created it (ownership labels), otherwise SHARED: only vpcAccess,
+  ingress, the `crpatterns-shared-vpc` label and the `crpatterns.dev/*` annotations change. A SHARED
+  service never gets the ownership labels, so no destroy-style logic can take it for the tool's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from crpatterns.engine import ownership
+from crpatterns.engine.diff import as_reference
+from crpatterns.engine.model import Desired, Ownership, Scope
+from crpatterns.errors import PlanError, UsageError
+from crpatterns.patterns.common import INVOKER_ROLE, NETWORK_USER_ROLE, NETWORK_VIEWER_ROLE, run_agent
+
+PATTERN = "shared-vpc"
+APIS = ("run.googleapis.com", "compute.googleapis.com")
+OWNED_KINDS: tuple[str, ...] = ()  # the pattern never deletes anything, so it lists nothing it might own
+XPN_ADMIN_ROLE = "roles/compute.xpnAdmin"
+PREVIOUS_INGRESS = "crpatterns.dev/previous-ingress"
+HOST_GRANTS = "crpatterns.dev/host-grants"
+CONNECTED_LABEL = "crpatterns-shared-vpc"  # value: the host project; says "connected by crpatterns"
+INGRESS = {
+    "internal": "INGRESS_TRAFFIC_INTERNAL_ONLY",
+    "internal-and-cloud-load-balancing": "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
+}
+EGRESS = {"all-traffic": "ALL_TRAFFIC", "private-ranges-only": "PRIVATE_RANGES_ONLY"}
+KNOWN_INGRESS = ("INGRESS_TRAFFIC_ALL", "INGRESS_TRAFFIC_INTERNAL_ONLY", "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
+                 "INGRESS_TRAFFIC_NONE")
+DEFAULT_INGRESS = "INGRESS_TRAFFIC_ALL"  # what Google reports when none was set
+SUBNET_PURPOSES = ("", "PRIVATE", "PRIVATE_RFC_1918")  # regular subnets; Direct VPC egress needs one
+
+
+# -- host grants, as remembered in the service's annotation ------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Grant:
+    """One role on one host-side resource (`projects/H` or a subnet's path), granted to the service
+    project's Cloud Run service agent: the only member the pattern ever grants on the host."""
+
+    resource: str
+    role: str
+
+    @property
+    def host(self) -> str:
+        return self.resource.split("/")[1]
+
+    @property
+    def on_subnet(self) -> bool:
+        return "/subnetworks/" in self.resource
+
+    def desired(self, role: str, member: str, mode: str, depends_on: tuple[str, ...] = (),
+                notes: tuple[str, ...] = ()) -> Desired:
+        body = {"role": self.role, "members": [member], "mode": mode}
+        if self.on_subnet:
+            _, host, _, region, _, subnet = self.resource.split("/")
+            return Desired(role, "compute.subnetworks.iamPolicy", subnet, Scope(host, region), body,
+                           ownership=Ownership.BINDING, depends_on=depends_on, notes=notes)
+        return Desired(role, "cloudresourcemanager.projects.iamPolicy", self.host, Scope(self.host), body,
+                       ownership=Ownership.BINDING, depends_on=depends_on, notes=notes)
+
+
+def encode_grants(grants: set[Grant]) -> str | None:
+    """The annotation's value, `ROLE=RESOURCE` joined by commas, sorted, so the same grants always
+    read the same (and a person can read them in the console)."""
+    if not grants:
+        return None
+    return ",".join(f"{g.role}={g.resource}" for g in sorted(grants, key=lambda g: (g.role, g.resource)))
+
+
+def decode_grants(text: str | None) -> set[Grant]:
+    """The grants an annotation names; parts edited beyond recognition name none."""
+    grants = set()
+    for part in (text or "").split(","):
+        role, _, resource = part.strip().partition("=")
+        if role.startswith("roles/") and resource.startswith("projects/") and len(resource.split("/")) in (2, 6):
+            grants.add(Grant(resource, role))
+    return grants
+
+
+# -- facts, as read by crpatterns/facts/shared_vpc.py ------------------------------------------
+
+
+@dataclass(frozen=True)
+class HostFacts:
+    """The host side as it is before enable."""
+
+    xpn_status: str  # the host's Compute Project.xpnProjectStatus: HOST or UNSPECIFIED_XPN_PROJECT_STATUS
+    attached_to: str | None  # the host the service project is attached to, if any
+    subnet: dict[str, Any] | None  # the Compute Subnetwork, or None when it does not exist
+    agent_is_subnet_user: bool = False  # unconditional roles/compute.networkUser on the subnet
+    agent_is_host_viewer: bool = False  # unconditional roles/compute.networkViewer on the host project
+
+
+@dataclass(frozen=True)
+class EnableSpec:
+    name: str
+    project: str
+    project_number: str
+    region: str
+    host: str
+    network: str
+    subnet: str
+    image: str = ""
+    egress: str = "ALL_TRAFFIC"
+    ingress: str = "INGRESS_TRAFFIC_INTERNAL_ONLY"
+    tags: tuple[str, ...] = ()
+    invokers: tuple[str, ...] = ()
+    attach: bool = False
+
+    @property
+    def network_path(self) -> str:
+        return f"projects/{self.host}/global/networks/{self.network}"
+
+    @property
+    def subnet_path(self) -> str:
+        return f"projects/{self.host}/regions/{self.region}/subnetworks/{self.subnet}"
+
+    @property
+    def agent(self) -> str:
+        return f"serviceAccount:{run_agent(self.project_number)}"
+
+
+@dataclass(frozen=True)
+class DisableSpec:
+    name: str
+    project: str
+    project_number: str
+    region: str
+    revoke: bool = False
+
+    @property
+    def agent(self) -> str:
+        return f"serviceAccount:{run_agent(self.project_number)}"
+
+
+@dataclass
+class Intent:
+    """What the pattern wants, and what the plan should warn about."""
+
+    desired: list[Desired]
+    warnings: list[str] = field(default_factory=list)
+
+
+# -- helpers on a service's JSON -----------------------------------------------------------------
+
+
+def is_tool_created(service: dict[str, Any] | None, name: str) -> bool:
+    """Created by `shared-vpc enable --image` (its ownership labels name this pattern and app)."""
+    if service is None:
+        return False
+    marker = ownership.from_labels(service.get("labels"))
+    return marker is not None and marker[0] == name and marker[1] == PATTERN
+
+
+def connected_subnet(service: dict[str, Any], project: str, region: str) -> str | None:
+    """The `projects/H/regions/R/subnetworks/S` path a service's Direct VPC egress uses, or None.
+    Short names mean the service's own project; without a subnetwork, the network's name is used
+    (discovery, NetworkInterface.subnetwork)."""
+    interfaces = ((service.get("template") or {}).get("vpcAccess") or {}).get("networkInterfaces") or []
+    for interface in interfaces:
+        subnet = interface.get("subnetwork") or ""
+        network = interface.get("network") or ""
+        if subnet:
+            path = as_reference(subnet)
+            if path:
+                return path
+            if subnet.startswith("regions/"):
+                return f"projects/{project}/{subnet}"
+            return f"projects/{project}/regions/{region}/subnetworks/{subnet.rsplit('/', 1)[-1]}"
+        if network:
+            path = as_reference(network) or f"projects/{project}/global/networks/{network.rsplit('/', 1)[-1]}"
+            host, name = path.split("/")[1], path.rsplit("/", 1)[-1]
+            return f"projects/{host}/regions/{region}/subnetworks/{name}"
+    return None
+
+
+def _annotation(service: dict[str, Any] | None, key: str) -> str | None:
+    return ((service or {}).get("annotations") or {}).get(key)
+
+
+# -- enable --------------------------------------------------------------------------------------
+
+
+def check_host(spec: EnableSpec, host: HostFacts) -> None:
+    """What must be true of the host side before anything changes; raises PlanError naming the fix."""
+    if host.xpn_status != "HOST":
+        raise PlanError(
+            f"Project {spec.host} is not a Shared VPC host project, and crpatterns never changes that. A Shared "
+            f"VPC Admin ({XPN_ADMIN_ROLE}) must enable it first: `gcloud compute shared-vpc enable {spec.host}`."
+        )
+    if host.attached_to and host.attached_to != spec.host:
+        raise PlanError(
+            f"Project {spec.project} is attached to the Shared VPC host {host.attached_to}, not {spec.host}; a "
+            f"service project can be attached to one host only. Use --host-project {host.attached_to}, or have a "
+            f"Shared VPC Admin ({XPN_ADMIN_ROLE}) detach it first."
+        )
+    if not host.attached_to and not spec.attach:
+        raise PlanError(
+            f"Project {spec.project} is not attached to the Shared VPC host {spec.host}. Rerun with --attach to "
+            f"attach it (this needs the Shared VPC Admin role, {XPN_ADMIN_ROLE}, on the host), or have a Shared VPC "
+            f"Admin run `gcloud compute shared-vpc associated-projects add {spec.project} --host-project {spec.host}`."
+        )
+    subnet = host.subnet
+    if subnet is None:
+        raise PlanError(f"Subnet {spec.subnet} does not exist in region {spec.region} of the host project "
+                        f"{spec.host}. Check --subnet and --region.")
+    network = as_reference(subnet.get("network")) or str(subnet.get("network", ""))
+    if network != spec.network_path:
+        raise PlanError(f"Subnet {spec.subnet} belongs to network {network.rsplit('/', 1)[-1]}, not to "
+                        f"{spec.network}. Check --network.")
+    if subnet.get("purpose", "") not in SUBNET_PURPOSES:
+        raise PlanError(f"Subnet {spec.subnet} has purpose {subnet['purpose']}: Direct VPC egress needs a regular "
+                        "(PRIVATE) subnet.")
+
+
+def check_spec(spec: EnableSpec) -> None:
+    """What can be told wrong once the service project is known, before reading anything else."""
+    if spec.host == spec.project:
+        raise UsageError(f"--host-project must be the Shared VPC host, another project than the service project "
+                         f"{spec.project} (--project).")
+
+
+def enable(spec: EnableSpec, host: HostFacts, service: dict[str, Any] | None) -> Intent:
+    """The desired state after `enable`: host side first, then the service that depends on it."""
+    check_spec(spec)
+    check_host(spec, host)
+    if service is None and not spec.image:
+        raise PlanError(f"Cloud Run service {spec.name} does not exist in {spec.region} of project {spec.project}. "
+                        "Pass --image to create it, or check the name, --region and --project.")
+    warnings: list[str] = []
+    if service is not None and spec.image:
+        current = ((service.get("template") or {}).get("containers") or [{}])[0].get("image")
+        if current != spec.image:
+            warnings.append(f"--image is used only to create a missing service; {spec.name} exists and keeps its "
+                            f"image {current}.")
+    subnet_grant = Grant(spec.subnet_path, NETWORK_USER_ROLE)
+    viewer_grant = Grant(f"projects/{spec.host}", NETWORK_VIEWER_ROLE)
+    added = decode_grants(_annotation(service, HOST_GRANTS))
+    if not host.agent_is_subnet_user:
+        added.add(subnet_grant)
+    if not host.agent_is_host_viewer:
+        added.add(viewer_grant)
+    resources = [
+        Desired("attachment", "compute.projects.xpnHost", spec.project, Scope(spec.project),
+                {"hostProject": spec.host}, ownership=Ownership.SHARED,
+                notes=(f"attaches {spec.project} to the Shared VPC host {spec.host} (--attach; needs "
+                       f"{XPN_ADMIN_ROLE})",) if not host.attached_to else ()),
+        subnet_grant.desired("network-user", spec.agent, "additive", notes=(
+            "lets the service project's Cloud Run service agent use the subnet; other bindings stay",)),
+        viewer_grant.desired("network-viewer", spec.agent, "additive"),
+        Desired("subnet", "compute.subnetworks", spec.subnet, Scope(spec.host, spec.region),
+                {"privateIpGoogleAccess": True}, ownership=Ownership.SHARED,
+                notes=(f"turns on Private Google Access on subnet {spec.subnet} of the host project {spec.host}, "
+                       "which crpatterns does not own",) if not (host.subnet or {}).get("privateIpGoogleAccess")
+                else ()),
+        _service(spec, service, added),
+    ]
+    if spec.invokers:
+        resources.append(Desired(
+            "invoker", "run.services.iamPolicy", spec.name, Scope(spec.project, spec.region),
+            {"role": INVOKER_ROLE, "members": list(spec.invokers), "mode": "additive"},
+            ownership=Ownership.BINDING, depends_on=("service",)))
+    return Intent(resources, warnings)
+
+
+def _service(spec: EnableSpec, service: dict[str, Any] | None, added: set[Grant]) -> Desired:
+    vpc_access: dict[str, Any] = {
+        "networkInterfaces": [{"network": spec.network_path, "subnetwork": spec.subnet_path,
+                               "tags": list(spec.tags)}],
+        "egress": spec.egress,
+    }
+    annotations: dict[str, Any] = {}
+    if added:
+        annotations[HOST_GRANTS] = encode_grants(added)
+    owned = service is None or is_tool_created(service, spec.name)
+    if ((service or {}).get("template") or {}).get("vpcAccess", {}).get("connector"):
+        vpc_access["connector"] = None  # Direct VPC egress and a connector exclude each other
+    if not owned:
+        # The ingress before the first enable; a service the tool created had none before.
+        annotations[PREVIOUS_INGRESS] = (_annotation(service, PREVIOUS_INGRESS)
+                                         or (service or {}).get("ingress") or DEFAULT_INGRESS)
+    body: dict[str, Any] = {
+        "ingress": spec.ingress,
+        "template": {"vpcAccess": vpc_access},
+        "labels": {CONNECTED_LABEL: spec.host},
+    }
+    if annotations:
+        body["annotations"] = annotations
+    if service is None:
+        body["template"]["containers"] = [{"image": spec.image}]
+    return Desired("service", "run.services", spec.name, Scope(spec.project, spec.region), body,
+                   ownership=Ownership.OWNED if owned else Ownership.SHARED,
+                   # The revision fails unless the grants and the attachment exist when it starts.
+                   depends_on=("attachment", "network-user", "network-viewer", "subnet"))
+
+
+# -- disable -------------------------------------------------------------------------------------
+
+
+def disable(spec: DisableSpec, service: dict[str, Any] | None, others: list[dict[str, Any]],
+            agent_subnets: dict[str, set[str]]) -> Intent:
+    """The desired state after `disable`: no VPC connection, the remembered ingress back, and (with
+    --revoke-host-access) the tool's host-side grants removed where no other service needs them.
+
+    `others`: the project's other services in the region; `agent_subnets`: per host named by a
+    project-level grant, the subnets of that host where the agent holds roles/compute.networkUser.
+    """
+    if service is None:
+        raise PlanError(f"Cloud Run service {spec.name} does not exist in {spec.region} of project {spec.project}. "
+                        "Check the name, --region and --project.")
+    warnings: list[str] = []
+    notes: list[str] = []
+    body: dict[str, Any] = {
+        "template": {"vpcAccess": None},
+        "labels": {CONNECTED_LABEL: None},
+        "annotations": {PREVIOUS_INGRESS: None},
+    }
+    previous = _annotation(service, PREVIOUS_INGRESS)
+    if previous in KNOWN_INGRESS:
+        body["ingress"] = previous
+    elif previous:
+        warnings.append(f"The remembered ingress {previous!r} is not one Cloud Run knows; ingress stays "
+                        f"{service.get('ingress', DEFAULT_INGRESS)}.")
+    elif connected_subnet(service, spec.project, spec.region):
+        notes.append(f"no ingress was remembered from before enable; ingress stays "
+                     f"{service.get('ingress', DEFAULT_INGRESS)}")
+    owned = is_tool_created(service, spec.name)
+    resources: list[Desired] = []
+    if spec.revoke:
+        revoked, kept = revocations(spec, service, others, agent_subnets)
+        body["annotations"][HOST_GRANTS] = encode_grants(set(kept))
+        for index, grant in enumerate(revoked, start=1):
+            resources.append(grant.desired(f"revoke-{index}", spec.agent, "absent", depends_on=("service",), notes=(
+                "removes only what crpatterns added when it enabled this service",)))
+        warnings.extend(reason for reason in kept.values())
+    resources.insert(0, Desired("service", "run.services", spec.name, Scope(spec.project, spec.region), body,
+                                ownership=Ownership.OWNED if owned else Ownership.SHARED, notes=tuple(notes)))
+    return Intent(resources, warnings)
+
+
+def revocations(spec: DisableSpec, service: dict[str, Any], others: list[dict[str, Any]],
+                agent_subnets: dict[str, set[str]]) -> tuple[list[Grant], dict[Grant, str]]:
+    """Which of the tool's grants go, and which stay with the reason. A subnet grant stays while another
+    service of the project uses that subnet; the host-project grant stays while another service uses
+    any subnet of that host, or the agent still holds networkUser on another subnet of it (a service in
+    another region may use that one: services are listed in this region only)."""
+    grants = decode_grants(_annotation(service, HOST_GRANTS))
+    users: dict[str, list[str]] = {}
+    for other in others:
+        subnet = connected_subnet(other, spec.project, spec.region)
+        if subnet:
+            users.setdefault(subnet, []).append(str(other.get("name", "")).rsplit("/", 1)[-1])
+    revoked: list[Grant] = []
+    kept: dict[Grant, str] = {}
+    for grant in sorted(g for g in grants if g.on_subnet):
+        names = sorted(users.get(grant.resource, []))
+        if names:
+            kept[grant] = (f"{grant.role} on {grant.resource} stays: {', '.join(names)} still use that subnet "
+                           f"(run disable --revoke-host-access on {spec.name} again once they do not).")
+        else:
+            revoked.append(grant)
+    revoked_subnets = {g.resource for g in revoked}
+    for grant in sorted(g for g in grants if not g.on_subnet):
+        names = sorted(n for subnet, found in users.items() if subnet.split("/")[1] == grant.host for n in found)
+        still = sorted(agent_subnets.get(grant.host, set()) - revoked_subnets)
+        if names:
+            kept[grant] = (f"{grant.role} on {grant.resource} stays: {', '.join(names)} still use a subnet of "
+                           f"{grant.host}.")
+        elif still:
+            kept[grant] = (f"{grant.role} on {grant.resource} stays: the Cloud Run service agent still holds "
+                           f"{NETWORK_USER_ROLE} on {', '.join(s.rsplit('/', 1)[-1] for s in still)}, which a service "
+                           "in another region may use.")
+        else:
+            revoked.append(grant)
+    return revoked, kept
+
+
+# -- status --------------------------------------------------------------------------------------
+
+
+def findings(report: dict[str, Any]) -> list[str]:
+    """What breaks the pattern's promise: the service is not on the host's subnet, is reachable from
+    outside, or its revisions cannot use the subnet."""
+    if not report.get("exists"):
+        return [f"Cloud Run service {report['name']} does not exist in {report['region']}."]
+    found = []
+    if not report.get("subnet"):
+        return ["The service has no Direct VPC egress: it is not connected to a Shared VPC subnet."]
+    if report.get("host") == report.get("project"):
+        found.append(f"The service uses a subnet of its own project ({report['subnet']}), not a Shared VPC host's.")
+    if report.get("ingress") not in tuple(INGRESS.values()):
+        found.append(f"Ingress is {report.get('ingress')}: it should be internal (or internal and cloud load "
+                     "balancing), so only the Shared VPC reaches the service.")
+    if report.get("host") != report.get("project"):
+        if not report.get("hostIsSharedVpcHost"):
+            found.append(f"Project {report['host']} is not a Shared VPC host project.")
+        if report.get("attachedTo") != report.get("host"):
+            found.append(f"Project {report['project']} is not attached to the Shared VPC host {report['host']}.")
+    if report.get("subnetExists") is False:
+        found.append(f"Subnet {report['subnet']} does not exist.")
+    else:
+        if not report.get("agentCanUseSubnet"):
+            found.append(f"The Cloud Run service agent {report.get('agent')} lacks {NETWORK_USER_ROLE} on the subnet "
+                         "and on the host project: new revisions cannot start.")
+        if not report.get("privateGoogleAccess"):
+            found.append("Private Google Access is off on the subnet: with egress through the VPC, calls to Google "
+                         "APIs need it.")
+    if report.get("failure"):
+        found.append(f"The service's latest revision failed: {report['failure']}")
+    return found
