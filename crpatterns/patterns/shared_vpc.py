@@ -14,6 +14,13 @@ What the tool owns and what it does not:
 - The service: OWNED when the tool created it (ownership labels), otherwise SHARED: only vpcAccess,
   ingress, the `crpatterns-shared-vpc` label and the `crpatterns.dev/*` annotations change. A SHARED
   service never gets the ownership labels, so no destroy-style logic can take it for the tool's.
+
+Google's rules this follows (gcp-behaviour.md, "Shared VPC" and "Cloud Run Admin API v2"): the agent
+`service-PN@serverless-robot-prod.iam.gserviceaccount.com` needs roles/compute.networkUser on the subnet
+plus roles/compute.networkViewer on the host, or the revision fails, so the grants come before the
+service's update; networkInterfaces take full paths `projects/HOST/...` and exclude a connector; ingress
+INTERNAL_ONLY admits traffic from the Shared VPC the revision is connected to. Direct VPC egress is GA, so
+no launch stage is sent (crpatterns/emulator/run/rules.py cites the sources).
 """
 
 from __future__ import annotations
@@ -289,7 +296,7 @@ def _service(spec: EnableSpec, service: dict[str, Any] | None, added: set[Grant]
     if added:
         annotations[HOST_GRANTS] = encode_grants(added)
     owned = service is None or is_tool_created(service, spec.name)
-    if ((service or {}).get("template") or {}).get("vpcAccess", {}).get("connector"):
+    if (((service or {}).get("template") or {}).get("vpcAccess") or {}).get("connector"):
         vpc_access["connector"] = None  # Direct VPC egress and a connector exclude each other
     if not owned:
         # The ingress before the first enable; a service the tool created had none before.
