@@ -11,6 +11,7 @@ from typing import Any
 from crpatterns.cli.options import Common
 from crpatterns.console import Console
 from crpatterns.engine.model import Desired, Plan
+from crpatterns.engine.planner import Observation, ObservedKey
 from crpatterns.errors import CrpatternsError, ExitCode, UsageError
 
 
@@ -38,6 +39,9 @@ class PatternRun:
     # Facts read from the cloud, then the pure pattern: Session -> desired resources and plan notes.
     desired: Callable[[Session], list[Desired]] | None = None
     warnings: Callable[[Session], list[str]] = lambda session: []
+    # Facts read after the observation, then the pattern's decision: resources it keeps although
+    # nothing desires them (or never owned but mentions), with the reason the plan gives.
+    keep: Callable[[Session, Observation], dict[ObservedKey, str]] | None = None
     after_apply: Callable[[Session, Plan], list[str]] | None = None
     extra_json: dict[str, Any] = field(default_factory=dict)
 
@@ -69,6 +73,8 @@ def make_plan(session: Session, run: PatternRun, destroy: bool = False) -> Plan:
     desired = [] if destroy or run.desired is None else run.desired(session)
     observation = observe(desired, session.kinds, run.app, session.project, run.regions, run.owned_kinds,
                           session.common.parallelism)
+    if run.keep is not None:
+        observation.keep.update(run.keep(session, observation))
     if destroy:
         plan = make_destroy_plan(run.pattern, run.app, session.project, observation, session.kinds)
     else:

@@ -10,7 +10,8 @@ No I/O here (style.md, "Pulumi": keep the decision pure). Rules:
   ordinary updates), and the old resource is deleted last. Delete-before-create only for kinds that
   keep their name, which are never in use by another resource.
 - Resources marked for the app that nothing desires any more are deleted after everything that still
-  references them has been re-pointed or deleted.
+  references them has been re-pointed or deleted, unless the pattern decided, from facts read
+  beforehand, to keep one (Observation.keep): the plan then shows it unchanged with the reason.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class KindView(Protocol):
 
     def used_by(self, body: dict[str, Any]) -> list[str]: ...
 
+    def must_outlive(self, body: dict[str, Any], other: Actual) -> bool: ...
+
 
 ObservedKey = tuple[str, Scope, str]
 
@@ -57,10 +60,12 @@ ObservedKey = tuple[str, Scope, str]
 @dataclass
 class Observation:
     """What the read phase found: each desired name (None if absent), and every resource marked for
-    the app in the scopes searched."""
+    the app in the scopes searched. `keep`: resources the pattern keeps although nothing desires them
+    (or that it never owned but wants the plan to mention), with the reason the plan gives."""
 
     by_key: dict[ObservedKey, dict[str, Any] | None] = field(default_factory=dict)
     owned: list[Actual] = field(default_factory=list)
+    keep: dict[ObservedKey, str] = field(default_factory=dict)
 
 
 def replacement_name(base: str, body: dict[str, Any]) -> str:
@@ -148,6 +153,8 @@ class _Planner:
                 if d.ownership is Ownership.BINDING and not _has_members(actual_body, body):
                     action = Action.CREATE
             actual = kind.to_actual(d.scope, actual_body) if by_name is not None else None
+            if actual is not None:
+                actual.name = d.name  # an IAM policy carries no name of its own: it is the resource's
             self.step_of_role[d.role] = self.add(
                 Step(action, d.kind, d.name, d.scope, d.role, changes, d, actual, body, notes=d.notes,
                      shared=d.ownership is Ownership.SHARED)
@@ -248,11 +255,19 @@ class _Planner:
         return best
 
     def plan_leftovers(self) -> None:
+        keep = self.observation.keep
         for actual in self.observation.owned:
             if id(actual) in self.matched or actual.app != self.plan.app:
                 continue
             self.matched.add(id(actual))
-            self.add(Step(Action.DELETE, actual.kind, actual.name, actual.scope, actual.role, (), None, actual))
+            reason = keep.get((actual.kind, actual.scope, actual.name))
+            action = Action.DELETE if reason is None else Action.NOOP
+            self.add(Step(action, actual.kind, actual.name, actual.scope, actual.role, (), None, actual,
+                          notes=() if reason is None else (reason,)))
+        planned = {(s.kind, s.scope, s.name) for s in self.plan.steps}
+        for (kind, scope, name), reason in keep.items():
+            if (kind, scope, name) not in planned:
+                self.add(Step(Action.NOOP, kind, name, scope, notes=(reason,)))
 
     # -- ordering -----------------------------------------------------------------------------
 
@@ -276,11 +291,13 @@ class _Planner:
             if step.action is Action.DELETE or step.strategy == "delete-before-create":
                 target = path_of.get(i)
                 assert step.actual is not None
-                users = {_normal(u) for u in self.kinds[step.kind].used_by(step.actual.body)}
+                kind = self.kinds[step.kind]
+                users = {_normal(u) for u in kind.used_by(step.actual.body)}
                 for j, other in enumerate(steps):
                     if j == i or other.actual is None or other.action is Action.NOOP:
                         continue
-                    if (target and target in self._references(other.actual)) or path_of.get(j) in users:
+                    referenced = bool(target) and target in self._references(other.actual)
+                    if referenced or path_of.get(j) in users or kind.must_outlive(step.actual.body, other.actual):
                         deps.add(j)
             step.depends_on = tuple(sorted(deps - {i}))
         _check_acyclic(steps)

@@ -75,9 +75,11 @@ def step_lines(step: Step) -> list[str]:
 
 
 def _worth_noting(step: Step) -> bool:
-    """Unchanged resources are left out, except those the tool uses without owning (the plan says which)."""
-    return bool(step.notes) and step.desired is not None and step.desired.ownership in (
-        Ownership.EXTERNAL, Ownership.SHARED)
+    """Unchanged resources are left out, except those the tool uses without owning and those it keeps
+    although nothing desires them (the plan says which, and why)."""
+    if not step.notes:
+        return False
+    return step.desired is None or step.desired.ownership in (Ownership.EXTERNAL, Ownership.SHARED)
 
 
 def render(plan: Plan, show_noop: bool = False) -> str:

@@ -1,0 +1,336 @@
+"""Pattern 2: an internal API, Cloud Run behind a regional internal Application Load Balancer.
+
+Only resources on the VPC can call it: ingress is INTERNAL_ONLY and the only front door is an
+INTERNAL_MANAGED forwarding rule in the user's subnet (patterns.md, pattern 2). Pure: the facts the
+pattern needs (the network's subnets, the ACTIVE proxy-only subnet, what the app holds now) are read
+beforehand by crpatterns.facts.internal_api and passed in.
+
+Decisions the issue left open:
+- The proxy-only subnet is shared by every envoy-based load balancer of the network and region
+  (gcp-behaviour.md, "Regional internal Application Load Balancer"). An ACTIVE one is reused whoever
+  made it (EXTERNAL, with a note naming its creator); one this app created earlier stays OWNED and is
+  never re-ranged (a second ACTIVE one cannot exist, so a range change cannot be create-before-destroy).
+- Invoker grants are additive, so the service records the members the tool itself granted in the
+  annotation `crpatterns.dev/invokers`; a member no --invoker names any more is removed with mode
+  "absent". A member who already held the role before the tool asked for it is never recorded, so
+  the tool never revokes someone else's grant.
+- The forwarding rule is replaced delete-before-create (kinds/compute_forwarding_rules.py): two rules
+  cannot hold one IP, port and protocol in a VPC, and the IP is what callers use, so the replacement
+  keeps its name and IP (an ephemeral IP is pinned as a literal so the new rule gets it back).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from crpatterns.engine import ownership
+from crpatterns.engine.diff import as_reference
+from crpatterns.engine.model import Actual, Desired, Ownership, Ref, Scope
+from crpatterns.kinds.compute_subnetworks import is_proxy_only, needs_proxy_subnet
+from crpatterns.patterns.common import INVOKER_ROLE
+
+PATTERN = "internal-api"
+APIS = ("run.googleapis.com", "compute.googleapis.com")
+OWNED_KINDS = (
+    "run.services",
+    "compute.subnetworks",
+    "compute.regionNetworkEndpointGroups",
+    "compute.regionBackendServices",
+    "compute.regionUrlMaps",
+    "compute.regionSslCertificates",
+    "compute.regionTargetHttpProxies",
+    "compute.regionTargetHttpsProxies",
+    "compute.addresses",
+    "compute.forwardingRules",
+)
+DEFAULT_PROXY_RANGE = "10.129.0.0/23"  # Google's examples use a /23 (gcp-behaviour.md)
+PROXY_ROLE = "proxy-subnet"
+INVOKERS_ANNOTATION = "crpatterns.dev/invokers"
+# Auto mode networks keep 10.128.0.0/9 for their own subnets: `Extended subnetworks in auto subnet mode
+# networks cannot overlap with 10.128.0.0/9.` (quoted in emulator/compute/subnetworks.py).
+AUTO_MODE_BLOCK = ipaddress.IPv4Network("10.128.0.0/9")
+
+
+@dataclass(frozen=True)
+class InternalApiSpec:
+    name: str
+    project: str
+    region: str
+    image: str
+    network: str
+    subnet: str
+    port: int = 80
+    certificate_pem: str | None = None
+    private_key_pem: str | None = None
+    ip: str | None = None  # a static internal IP the tool reserves in the subnet
+    global_access: bool = False
+    invokers: tuple[str, ...] = ()
+    invoker_iam_disabled: bool = False
+    proxy_subnet_range: str = DEFAULT_PROXY_RANGE
+    proxy_subnet_range_given: bool = False
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the cloud holds that the pattern decides on, read before planning (reads only)."""
+
+    network: dict[str, Any] | None = None  # the --network, or None when it does not exist
+    networks: tuple[str, ...] = ()  # names of the project's networks (for "what exists")
+    subnets: tuple[dict[str, Any], ...] = ()  # every subnet of the network, in every region
+    region_addresses: tuple[dict[str, Any], ...] = ()  # regional addresses in the region
+    region_rules: tuple[dict[str, Any], ...] = ()  # regional forwarding rules in the region
+    service: dict[str, Any] | None = None  # the app's Cloud Run service as it is now
+    invoker_members: frozenset[str] = field(default_factory=frozenset)  # run.invoker members now
+
+
+@dataclass(frozen=True)
+class Names:
+    service: str
+    neg: str
+    backend: str
+    url_map: str
+    certificate: str
+    http_proxy: str
+    https_proxy: str
+    address: str
+    rule: str
+    proxy_subnet: str
+
+    @classmethod
+    def of(cls, app: str) -> Names:
+        return cls(app, f"{app}-neg", f"{app}-backend", f"{app}-urlmap", f"{app}-cert", f"{app}-http-proxy",
+                   f"{app}-https-proxy", f"{app}-ip", f"{app}-rule", f"{app}-proxy-only")
+
+
+# -- reading facts (pure helpers) -------------------------------------------------------------------
+
+
+def region_of(body: dict[str, Any]) -> str:
+    return (body.get("region") or "").rsplit("/", 1)[-1]
+
+
+def same_ref(a: str | None, b: str | None) -> bool:
+    """Whether two Compute references (full URLs on any host, or paths) name the same resource."""
+    return bool(a and b) and as_reference(a) == as_reference(b)
+
+
+def active_proxy_subnet(subnets: Iterable[dict[str, Any]], region: str, network: str | None = None
+                        ) -> dict[str, Any] | None:
+    """The ACTIVE proxy-only subnet of the region (and network, when given): one at most per network."""
+    for subnet in subnets:
+        if (is_proxy_only(subnet) and subnet.get("role") == "ACTIVE" and region_of(subnet) == region
+                and (network is None or same_ref(subnet.get("network"), network))):
+            return subnet
+    return None
+
+
+def creator(body: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(app, pattern, role) of a crpatterns marker in labels or description, else None."""
+    return ownership.from_labels(body.get("labels")) or ownership.from_description(body.get("description"))
+
+
+def made_by(body: dict[str, Any]) -> str:
+    marker = creator(body)
+    return f"by crpatterns app {marker[0]!r}" if marker else "outside crpatterns"
+
+
+def claimed_invokers(spec: InternalApiSpec, facts: Facts) -> tuple[set[str], set[str]]:
+    """(members the tool will have granted after apply, members it granted before and now revokes).
+
+    recorded: the annotation; wanted: the --invoker members; held: the role's members now.
+    Claimed = (recorded and still wanted) + (wanted and not held yet): a member someone else granted
+    before the tool asked for it is never claimed, so never revoked."""
+    annotations = (facts.service or {}).get("annotations") or {}
+    recorded = {m for m in (annotations.get(INVOKERS_ANNOTATION) or "").split(",") if m}
+    wanted = set() if spec.invoker_iam_disabled else set(spec.invokers)
+    claimed = (recorded & wanted) | (wanted - set(facts.invoker_members))
+    return claimed, recorded - wanted
+
+
+def current_rule(spec: InternalApiSpec, facts: Facts) -> dict[str, Any] | None:
+    """The app's forwarding rule as it is now (it keeps its name across replacements)."""
+    name = Names.of(spec.name).rule
+    return next((r for r in facts.region_rules if r.get("name") == name), None)
+
+
+def subnet_named(facts: Facts, name: str, region: str) -> dict[str, Any] | None:
+    return next((s for s in facts.subnets if s.get("name") == name and region_of(s) == region), None)
+
+
+# -- desired resources ------------------------------------------------------------------------------
+
+
+def desired(spec: InternalApiSpec, facts: Facts) -> list[Desired]:
+    names = Names.of(spec.name)
+    regional = Scope(spec.project, spec.region)
+    global_ = Scope(spec.project)
+    https = spec.port == 443
+    claimed, revoked = claimed_invokers(spec, facts)
+    service_body: dict[str, Any] = {
+        "template": {"containers": [{"image": spec.image}]},
+        # Only the VPC (and so the internal load balancer) may reach the service.
+        "ingress": "INGRESS_TRAFFIC_INTERNAL_ONLY",
+        "invokerIamDisabled": spec.invoker_iam_disabled,
+        "annotations": {INVOKERS_ANNOTATION: ",".join(sorted(claimed))},
+    }
+    resources = [
+        Desired("network", "compute.networks", spec.network, global_, ownership=Ownership.EXTERNAL),
+        Desired("subnet", "compute.subnetworks", spec.subnet, regional, ownership=Ownership.EXTERNAL),
+        proxy_subnet(spec, facts),
+        # Revocations are written before the record that forgets them (so a failure is retried).
+        Desired("service", "run.services", names.service, regional, service_body,
+                depends_on=("invoker-revoke",) if revoked else (),
+                notes=("invokerIamDisabled: the service accepts unauthenticated requests from inside the VPC; "
+                       "ingress stays internal.",) if spec.invoker_iam_disabled else ()),
+    ]
+    if spec.invokers and not spec.invoker_iam_disabled:
+        resources.append(Desired("invoker", "run.services.iamPolicy", names.service, regional,
+                                 {"role": INVOKER_ROLE, "members": sorted(set(spec.invokers)), "mode": "additive"},
+                                 ownership=Ownership.BINDING, depends_on=("service",)))
+    if revoked:
+        resources.append(Desired("invoker-revoke", "run.services.iamPolicy", names.service, regional,
+                                 {"role": INVOKER_ROLE, "members": sorted(revoked), "mode": "absent"},
+                                 ownership=Ownership.BINDING,
+                                 notes=("removes invokers this tool granted that no --invoker names any more",)))
+    resources += [
+        Desired("neg", "compute.regionNetworkEndpointGroups", names.neg, regional,
+                {"networkEndpointType": "SERVERLESS", "cloudRun": {"service": Ref("service", "name")}}),
+        # Serverless NEG backends take no health check, timeoutSec, portName or balancing mode
+        # (gcp-behaviour.md, "Backend services with a serverless NEG backend").
+        Desired("backend", "compute.regionBackendServices", names.backend, regional,
+                {"loadBalancingScheme": "INTERNAL_MANAGED", "protocol": "HTTP", "backends": [{"group": Ref("neg")}]}),
+        Desired("url-map", "compute.regionUrlMaps", names.url_map, regional, {"defaultService": Ref("backend")}),
+    ]
+    if https:
+        resources += [
+            Desired("certificate", "compute.regionSslCertificates", names.certificate, regional,
+                    {"type": "SELF_MANAGED", "certificate": spec.certificate_pem, "privateKey": spec.private_key_pem},
+                    sensitive=("privateKey",)),
+            Desired("https-proxy", "compute.regionTargetHttpsProxies", names.https_proxy, regional,
+                    {"urlMap": Ref("url-map"), "sslCertificates": [Ref("certificate")]}),
+        ]
+    else:
+        resources.append(Desired("http-proxy", "compute.regionTargetHttpProxies", names.http_proxy, regional,
+                                 {"urlMap": Ref("url-map")}))
+    if spec.ip:
+        resources.append(Desired("address", "compute.addresses", names.address, regional,
+                                 {"addressType": "INTERNAL", "address": spec.ip, "subnetwork": Ref("subnet"),
+                                  "purpose": "GCE_ENDPOINT"}))
+    resources.append(forwarding_rule(spec, facts, "https-proxy" if https else "http-proxy"))
+    return resources
+
+
+def proxy_subnet(spec: InternalApiSpec, facts: Facts) -> Desired:
+    """The region's ACTIVE proxy-only subnet: reused when one exists, else created for this app."""
+    scope = Scope(spec.project, spec.region)
+    network_link = (facts.network or {}).get("selfLink") or spec.network
+    active = active_proxy_subnet(facts.subnets, spec.region, network_link)
+    if active is None:
+        body = {"purpose": "REGIONAL_MANAGED_PROXY", "role": "ACTIVE", "network": Ref("network"),
+                "ipCidrRange": spec.proxy_subnet_range}
+        return Desired("proxy-subnet", "compute.subnetworks", Names.of(spec.name).proxy_subnet, scope, body,
+                       notes=(f"network {spec.network} has no active proxy-only subnet in {spec.region}: creates one; "
+                              "every envoy-based load balancer of the network in the region will share it",))
+    ranged = active.get("ipCidrRange")
+    notes: tuple[str, ...] = ()
+    if spec.proxy_subnet_range_given and spec.proxy_subnet_range != ranged:
+        notes = (f"--proxy-subnet-range {spec.proxy_subnet_range} is not used: the proxy-only subnet exists "
+                 f"already with range {ranged}",)
+    marker = creator(active)
+    if marker and marker[0] == spec.name and marker[2] == PROXY_ROLE:
+        body = {"purpose": active.get("purpose"), "role": "ACTIVE", "network": Ref("network"), "ipCidrRange": ranged}
+        return Desired("proxy-subnet", "compute.subnetworks", active["name"], scope, body, notes=notes)
+    return Desired("proxy-subnet", "compute.subnetworks", active["name"], scope, ownership=Ownership.EXTERNAL,
+                   notes=(f"reuses the active proxy-only subnet {active['name']} ({ranged}), created "
+                          f"{made_by(active)}; it is never changed or deleted by this app", *notes))
+
+
+def forwarding_rule(spec: InternalApiSpec, facts: Facts, proxy_role: str) -> Desired:
+    body: dict[str, Any] = {
+        "IPProtocol": "TCP",
+        "ports": [str(spec.port)],
+        "loadBalancingScheme": "INTERNAL_MANAGED",
+        "network": Ref("network"),
+        "subnetwork": Ref("subnet"),
+        "networkTier": "PREMIUM",
+        "allowGlobalAccess": spec.global_access,
+        "target": Ref(proxy_role),
+    }
+    now = current_rule(spec, facts)
+    notes: list[str] = []
+    if spec.ip:
+        body["IPAddress"] = Ref("address", "address")
+    elif now is not None and pinnable_ip(spec, facts, now):
+        body["IPAddress"] = now["IPAddress"]  # a replacement gets the same ephemeral IP back
+    if now is not None and bool(now.get("allowGlobalAccess")) != spec.global_access:
+        notes.append("--global-access changed: Google fixes allowGlobalAccess when a forwarding rule is created, so "
+                     "the rule is replaced (deleted, then re-created with the same name and IP; callers see a short "
+                     "interruption)")
+    if now is not None and [str(p) for p in now.get("ports", [])] != [str(spec.port)]:
+        notes.append(f"--port changed: the rule is replaced and listens on port {spec.port}; callers must use the "
+                     "new port")
+    return Desired("rule", "compute.forwardingRules", Names.of(spec.name).rule, Scope(spec.project, spec.region),
+                   body, depends_on=("proxy-subnet",), notes=tuple(notes))
+
+
+def pinnable_ip(spec: InternalApiSpec, facts: Facts, rule: dict[str, Any]) -> bool:
+    """Whether the rule's current IP can be asked for again: an ephemeral IP (no reserved address holds
+    it) inside the subnet the rule will use."""
+    ip = rule.get("IPAddress")
+    subnet = subnet_named(facts, spec.subnet, spec.region)
+    if not ip or subnet is None or not ip_in_range(ip, subnet.get("ipCidrRange")):
+        return False
+    return not any(a.get("address") == ip for a in facts.region_addresses)
+
+
+def ip_in_range(ip: str, cidr: str | None) -> bool:
+    try:
+        return bool(cidr) and ipaddress.ip_address(ip) in ipaddress.ip_network(cidr or "", strict=False)
+    except ValueError:
+        return False
+
+
+# -- destroy: what stays ----------------------------------------------------------------------------
+
+
+def kept_proxy_subnets(app: str, owned: Iterable[Actual], region_subnets: Iterable[dict[str, Any]],
+                    region_rules: Iterable[dict[str, Any]]) -> dict[tuple[str, Scope, str], str]:
+    """The proxy-only subnets a destroy (or a region change) must not delete, with the plan's reason.
+
+    A subnet this app created stays while another forwarding rule of its network and region still
+    runs on it; one the app reused (created by someone else) is never deleted, and the plan says so."""
+    owned = list(owned)
+    region_subnets, region_rules = list(region_subnets), list(region_rules)
+    keep: dict[tuple[str, Scope, str], str] = {}
+    networks: dict[str, Scope] = {}
+    for actual in owned:
+        if actual.kind in ("compute.forwardingRules", "compute.subnetworks") and actual.body.get("network"):
+            networks.setdefault(as_reference(actual.body["network"]) or "", actual.scope)
+    for actual in owned:
+        if actual.kind != "compute.subnetworks" or not is_proxy_only(actual.body):
+            continue
+        users = [r["name"] for r in region_rules
+                 if needs_proxy_subnet(r, actual.body, region_of(r)) and (creator(r) or ("",))[0] != app]
+        if users:
+            keep[(actual.kind, actual.scope, actual.name)] = (
+                f"kept: forwarding rule {', '.join(sorted(users))} still runs on this proxy-only subnet; run "
+                f"`crpatterns internal-api destroy {app}` again once no other load balancer uses it")
+    owned_names = {(a.kind, a.scope, a.name) for a in owned}
+    for network, scope in networks.items():
+        active = active_proxy_subnet(region_subnets, scope.region or "", network)
+        if active is None:
+            continue
+        key = ("compute.subnetworks", scope, active["name"])
+        if key not in owned_names:
+            keep[key] = f"kept: this app reused the proxy-only subnet, which was created {made_by(active)}"
+    return keep
+
+
+def invoker_warning(spec_invokers: tuple[str, ...], invoker_iam_disabled: bool) -> list[str]:
+    if spec_invokers or invoker_iam_disabled:
+        return []
+    return ["No --invoker given: callers inside the VPC need roles/run.invoker on the service (rerun with "
+            "--invoker MEMBER), or pass --no-invoker-iam to skip the IAM check (ingress stays internal)."]
