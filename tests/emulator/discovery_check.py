@@ -224,8 +224,9 @@ class Checker:
         elif kind == "integer":
             if isinstance(value, bool) or not isinstance(value, int):
                 out.append(f"{where}: expected a JSON integer ({spec.get('format')}), got {value!r}")
-            elif not _RANGES.get(spec.get("format"), (value, value))[0] <= value <= _RANGES.get(
-                    spec.get("format"), (value, value))[1]:
+                return
+            low, high = _RANGES.get(spec.get("format", ""), (value, value))
+            if not low <= value <= high:
                 out.append(f"{where}: {value} is out of range for {spec['format']}")
         elif kind == "number":
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -251,6 +252,10 @@ class Checker:
         for key, item in value.items():
             if properties and key in properties:
                 self._check(properties[key], item, f"{where}.{key}", out)
+                # Compute's `kind` is fixed per schema (its discovery `default`, e.g. compute#operation).
+                fixed = properties[key].get("default") if key == "kind" else None
+                if fixed is not None and item != fixed:
+                    out.append(f"{where}.kind: {item!r}, Google's is {fixed!r}")
             elif extra is not None:
                 self._check(extra, item, f"{where}[{key!r}]", out)
             else:

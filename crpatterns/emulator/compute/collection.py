@@ -10,6 +10,7 @@ still referenced, and every mutation answering with an operation.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from typing import Any, ClassVar
 
@@ -201,7 +202,7 @@ class Collection:
         size = int(request.arg("maxResults") or 500)
         page = items[start:start + size]
         listing: dict[str, Any] = {
-            "kind": self.kind + "List",
+            "kind": response_kind(request.method_id),
             "id": f"{scope_path(project, region)}/{self.segment}",
             "items": page,
             "selfLink": self_link(f"{scope_path(project, region)}/{self.segment}"),
@@ -228,7 +229,7 @@ class Collection:
             if matches_filter(item, text):
                 by_scope.setdefault(f"regions/{region}" if region else "global", []).append(item)
         return {
-            "kind": self.kind + "AggregatedList",
+            "kind": response_kind(request.method_id),
             "id": f"projects/{project}/aggregated/{self.segment}",
             "items": {scope: {self.segment: items} for scope, items in by_scope.items()},
             "selfLink": self_link(f"projects/{project}/aggregated/{self.segment}"),
@@ -319,6 +320,14 @@ class Collection:
             resource["fingerprint"] = fingerprint(resource)
         if self.labels:
             resource["labelFingerprint"] = fingerprint({"labels": resource.get("labels", {})}, "x")
+
+
+@functools.cache
+def response_kind(method_id: str) -> str:
+    """The `kind` of a method's answer: its compute.v1 response schema's `kind` default. Not derivable from
+    the resource's kind: urlMaps.aggregatedList answers `compute#urlMapsAggregatedList`."""
+    schema = discovery.response_schema(COMPUTE.discovery, method_id)
+    return discovery.document(COMPUTE.discovery)["schemas"][schema]["properties"]["kind"]["default"]
 
 
 def invalid_field(field: str, value: Any, why: str) -> ApiError:

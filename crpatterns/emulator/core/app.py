@@ -211,8 +211,11 @@ def _encode_any(checker: BodyChecker, value: Any) -> Any:
     type_url = value.get("@type", "")
     match = re.fullmatch(r"type\.googleapis\.com/(google(?:\.[a-z0-9]+)+)\.([A-Z]\w*)", type_url)
     if match:
-        schema = "".join(part[:1].upper() + part[1:] for part in match.group(1).split(".")) + match.group(2)
-        if schema in checker.schemas:
+        # Discovery names a message either by its full proto name (run.v2: GoogleCloudRunV2Service) or by
+        # its last part (serviceusage.v1: EnableServiceResponse, whose Service.state must be encoded too).
+        full = "".join(part[:1].upper() + part[1:] for part in match.group(1).split(".")) + match.group(2)
+        schema = next((name for name in (full, match.group(2)) if name in checker.schemas), None)
+        if schema is not None:
             inner = checker.encode_enums(schema, {k: v for k, v in value.items() if k != "@type"})
             return {"@type": type_url, **inner}
     return {k: _encode_any(checker, v) for k, v in value.items()}
