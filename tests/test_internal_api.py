@@ -84,6 +84,16 @@ def test_create_makes_a_proxy_subnet_when_none_is_active_and_every_field_is_set(
     assert emulator.mutating_requests() == []
 
 
+def test_on_the_auto_mode_default_network_the_default_range_moves_to_a_free_block(emulator: Any) -> None:
+    outcome = run(*create("--no-invoker-iam", "--yes"))
+    assert outcome.exit_code == 0, outcome
+    assert "the default range 10.129.0.0/23 is taken in network default: uses 10.0.0.0/23" in outcome.stdout
+    assert one(emulator, "regions/subnetworks", "api-proxy-only")["ipCidrRange"] == "10.0.0.0/23"
+    emulator.clear_requests()
+    assert "No changes." in run(*create("--no-invoker-iam", "--yes")).stdout
+    assert emulator.mutating_requests() == []
+
+
 def test_an_active_proxy_subnet_is_reused_untouched_and_destroy_keeps_it(emulator: Any) -> None:
     custom_network_with_proxy_subnet(emulator)
     before = one(emulator, "regions/subnetworks", "proxy")
@@ -210,5 +220,6 @@ def test_bad_input_is_one_sentence_exit_2_and_no_change(emulator: Any) -> None:
         "Error: --subnet proxy is a proxy-only subnet (REGIONAL_MANAGED_PROXY)")
     assert bad(emulator, *create("--proxy-subnet-range", "10.128.0.0/23")).startswith(
         "Error: --proxy-subnet-range 10.128.0.0/23 overlaps subnet default (10.128.0.0/20) in us-central1")
-    assert "(the default) lies in 10.128.0.0/9" in bad(emulator, *create())
+    assert "lies in 10.128.0.0/9, which auto mode network default keeps" in bad(
+        emulator, *create("--proxy-subnet-range", "10.129.0.0/23"))
     assert "--invoker allUsers is refused" in bad(emulator, *create("--invoker", "allUsers"))

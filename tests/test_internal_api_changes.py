@@ -84,7 +84,7 @@ def test_a_port_change_replaces_the_rule_keeping_its_ip_and_drops_the_http_proxy
     no_changes(emulator, *args)
 
 
-def test_a_static_ip_is_reserved_in_the_subnet_and_moving_it_replaces_address_and_rule(emulator: Any) -> None:
+def test_a_static_ip_is_reserved_moved_and_released(emulator: Any) -> None:
     outcome = run(*api("--ip", "10.128.0.50", "--no-invoker-iam", "--yes"))
     assert outcome.exit_code == 0, outcome
     address = one(emulator, "regions/addresses", "api-ip")
@@ -101,6 +101,13 @@ def test_a_static_ip_is_reserved_in_the_subnet_and_moving_it_replaces_address_an
     assert address["address"] == "10.128.0.60"
     assert one(emulator, "regions/forwardingRules", "api-rule")["IPAddress"] == "10.128.0.60"
     no_changes(emulator, *api("--ip", "10.128.0.60", "--no-invoker-iam", "--yes"))
+
+    released = run(*api("--no-invoker-iam", "--yes"))
+    assert released.exit_code == 0, released
+    assert "--ip dropped" in released.stdout
+    assert inventory_items(emulator, "regions/addresses") == []
+    assert one(emulator, "regions/forwardingRules", "api-rule")["IPAddress"] != "10.128.0.60"
+    no_changes(emulator, *api("--no-invoker-iam", "--yes"))
 
 
 def test_a_global_access_change_replaces_the_rule_and_the_plan_says_so(emulator: Any) -> None:

@@ -130,33 +130,19 @@ def check_ip(spec: pattern.InternalApiSpec, facts: pattern.Facts, subnet: dict[s
 
 
 def check_proxy_range(spec: pattern.InternalApiSpec, facts: pattern.Facts) -> None:
-    """The range of the proxy-only subnet to create overlaps no range of the network, in any region."""
-    wanted = ipaddress.ip_network(spec.proxy_subnet_range)
-    taken = [(s, ipaddress.ip_network(r, strict=False)) for s in facts.subnets for r in _ranges(s)]
-    auto = bool((facts.network or {}).get("autoCreateSubnetworks"))
-    flag = f"--proxy-subnet-range {wanted}" + ("" if spec.proxy_subnet_range_given else " (the default)")
-    for subnet, cidr in taken:
-        if wanted.overlaps(cidr):
-            raise UsageError(f"{flag} overlaps subnet {subnet['name']} ({cidr}) in "
-                             f"{pattern.region_of(subnet)} of network {spec.network}; give a free range such as "
-                             f"{free_range(wanted.prefixlen, [c for _, c in taken], auto)}.")
-    if auto and wanted.overlaps(pattern.AUTO_MODE_BLOCK):
-        raise UsageError(f"{flag} lies in {pattern.AUTO_MODE_BLOCK}, which auto mode network "
-                         f"{spec.network} keeps for its own subnets; give a range outside it such as "
-                         f"{free_range(wanted.prefixlen, [c for _, c in taken], auto)}.")
-
-
-def _ranges(subnet: dict[str, Any]) -> list[str]:
-    return [subnet["ipCidrRange"]] + [r["ipCidrRange"] for r in subnet.get("secondaryIpRanges", [])]
-
-
-def free_range(prefix: int, taken: list[Any], auto: bool) -> str:
-    """The first block of 10.0.0.0/8 of that size that overlaps nothing taken (a suggestion)."""
-    blocked = list(taken) + ([pattern.AUTO_MODE_BLOCK] if auto else [])
-    for candidate in ipaddress.ip_network("10.0.0.0/8").subnets(new_prefix=max(prefix, 8)):
-        if not any(candidate.overlaps(b) for b in blocked):
-            return str(candidate)
-    return "a free private range"
+    """The range of the proxy-only subnet to create overlaps no range of the network, in any region (a
+    default that does not fit is replaced by a free block: pattern.proxy_range)."""
+    wanted = ipaddress.ip_network(pattern.proxy_range(spec, facts))
+    for subnet, cidr in pattern.taken_ranges(facts):
+        if not wanted.overlaps(cidr):
+            continue
+        suggestion = pattern.free_range(wanted.prefixlen, facts) or "a free private range"
+        if subnet is None:
+            raise UsageError(f"--proxy-subnet-range {wanted} lies in {cidr}, which auto mode network {spec.network} "
+                             f"keeps for its own subnets; give a range outside it such as {suggestion}.")
+        raise UsageError(f"--proxy-subnet-range {wanted} overlaps subnet {subnet['name']} ({cidr}) in "
+                         f"{pattern.region_of(subnet)} of network {spec.network}; give a free range such as "
+                         f"{suggestion}.")
 
 
 # -- runs -------------------------------------------------------------------------------------------

@@ -229,11 +229,16 @@ def proxy_subnet(spec: InternalApiSpec, facts: Facts) -> Desired:
     network_link = (facts.network or {}).get("selfLink") or spec.network
     active = active_proxy_subnet(facts.subnets, spec.region, network_link)
     if active is None:
+        chosen = proxy_range(spec, facts)
         body = {"purpose": "REGIONAL_MANAGED_PROXY", "role": "ACTIVE", "network": Ref("network"),
-                "ipCidrRange": spec.proxy_subnet_range}
+                "ipCidrRange": chosen}
+        notes = [f"network {spec.network} has no active proxy-only subnet in {spec.region}: creates one; every "
+                 "envoy-based load balancer of the network in the region will share it"]
+        if chosen != spec.proxy_subnet_range:
+            notes.append(f"the default range {spec.proxy_subnet_range} is taken in network {spec.network}: uses "
+                         f"{chosen}, the first free block of its size (choose with --proxy-subnet-range)")
         return Desired("proxy-subnet", "compute.subnetworks", Names.of(spec.name).proxy_subnet, scope, body,
-                       notes=(f"network {spec.network} has no active proxy-only subnet in {spec.region}: creates one; "
-                              "every envoy-based load balancer of the network in the region will share it",))
+                       notes=tuple(notes))
     ranged = active.get("ipCidrRange")
     notes: tuple[str, ...] = ()
     if spec.proxy_subnet_range_given and spec.proxy_subnet_range != ranged:
@@ -246,6 +251,36 @@ def proxy_subnet(spec: InternalApiSpec, facts: Facts) -> Desired:
     return Desired("proxy-subnet", "compute.subnetworks", active["name"], scope, ownership=Ownership.EXTERNAL,
                    notes=(f"reuses the active proxy-only subnet {active['name']} ({ranged}), created "
                           f"{made_by(active)}; it is never changed or deleted by this app", *notes))
+
+
+def taken_ranges(facts: Facts) -> list[tuple[dict[str, Any] | None, ipaddress.IPv4Network]]:
+    """(subnet, range) of every range of the network, plus (None, the block auto mode networks keep)."""
+    taken: list[tuple[dict[str, Any] | None, ipaddress.IPv4Network]] = [
+        (subnet, ipaddress.IPv4Network(cidr, strict=False)) for subnet in facts.subnets
+        for cidr in [subnet["ipCidrRange"]] + [r["ipCidrRange"] for r in subnet.get("secondaryIpRanges", [])]
+    ]
+    if (facts.network or {}).get("autoCreateSubnetworks"):
+        taken.append((None, AUTO_MODE_BLOCK))
+    return taken
+
+
+def free_range(prefix: int, facts: Facts) -> str | None:
+    """The first block of 10.0.0.0/8 of that size that overlaps no range of the network."""
+    taken = [cidr for _, cidr in taken_ranges(facts)]
+    for candidate in ipaddress.IPv4Network("10.0.0.0/8").subnets(new_prefix=max(prefix, 8)):
+        if not any(candidate.overlaps(t) for t in taken):
+            return str(candidate)
+    return None
+
+
+def proxy_range(spec: InternalApiSpec, facts: Facts) -> str:
+    """The range of the proxy-only subnet to create: the one given; else the default when it is free,
+    or the first free block of the default's size (the default lies in the block auto mode networks
+    keep, so it never fits the seeded `default` network)."""
+    wanted = ipaddress.IPv4Network(spec.proxy_subnet_range)
+    if spec.proxy_subnet_range_given or not any(wanted.overlaps(t) for _, t in taken_ranges(facts)):
+        return spec.proxy_subnet_range
+    return free_range(wanted.prefixlen, facts) or spec.proxy_subnet_range
 
 
 def forwarding_rule(spec: InternalApiSpec, facts: Facts, proxy_role: str) -> Desired:
@@ -265,6 +300,13 @@ def forwarding_rule(spec: InternalApiSpec, facts: Facts, proxy_role: str) -> Des
         body["IPAddress"] = Ref("address", "address")
     elif now is not None and pinnable_ip(spec, facts, now):
         body["IPAddress"] = now["IPAddress"]  # a replacement gets the same ephemeral IP back
+    elif now is not None and held_by_own_address(spec, facts, now):
+        # --ip dropped: the reserved address can go only once no rule uses it, so the rule is re-created
+        # with an ephemeral IP and the address deleted after it. (That Google reads an empty IPAddress as
+        # "allocate one", like an absent one: UNCONFIRMED.)
+        body["IPAddress"] = ""
+        notes.append(f"--ip dropped: the rule is re-created with an ephemeral IP and the reserved address "
+                     f"{now['IPAddress']} is released")
     if now is not None and bool(now.get("allowGlobalAccess")) != spec.global_access:
         notes.append("--global-access changed: Google fixes allowGlobalAccess when a forwarding rule is created, so "
                      "the rule is replaced (deleted, then re-created with the same name and IP; callers see a short "
@@ -284,6 +326,12 @@ def pinnable_ip(spec: InternalApiSpec, facts: Facts, rule: dict[str, Any]) -> bo
     if not ip or subnet is None or not ip_in_range(ip, subnet.get("ipCidrRange")):
         return False
     return not any(a.get("address") == ip for a in facts.region_addresses)
+
+
+def held_by_own_address(spec: InternalApiSpec, facts: Facts, rule: dict[str, Any]) -> bool:
+    """Whether the rule's IP comes from an address this app reserved (an earlier --ip)."""
+    return any(a.get("address") == rule.get("IPAddress") and (creator(a) or ("",))[0] == spec.name
+               for a in facts.region_addresses)
 
 
 def ip_in_range(ip: str, cidr: str | None) -> bool:

@@ -184,17 +184,29 @@ def test_the_ip_must_be_inside_the_subnet_usable_and_free() -> None:
 
 def test_the_proxy_range_overlaps_no_subnet_in_any_region() -> None:
     far = subnet("far", "10.129.0.0/20", region="europe-west1")
-    message = refused(spec(), facts(APP_SUBNET, far))
-    assert message.startswith("--proxy-subnet-range 10.129.0.0/23 (the default) overlaps subnet far "
-                              "(10.129.0.0/20) in europe-west1")
+    given = spec(proxy_subnet_range_given=True)
+    message = refused(given, facts(APP_SUBNET, far))
+    assert message.startswith("--proxy-subnet-range 10.129.0.0/23 overlaps subnet far (10.129.0.0/20) in "
+                              "europe-west1 of network vpc")
     assert message.endswith("give a free range such as 10.0.2.0/23.")
-    run.check_facts(spec(), facts(APP_SUBNET, far, proxy_only()))  # reused: the range is not used
+    run.check_facts(given, facts(APP_SUBNET, far, proxy_only()))  # reused: the range is not used
 
 
 def test_auto_mode_networks_keep_their_block() -> None:
     auto = {**NETWORK, "autoCreateSubnetworks": True}
-    message = refused(spec(), facts(network=auto))
+    message = refused(spec(proxy_subnet_range_given=True), facts(network=auto))
     assert "lies in 10.128.0.0/9, which auto mode network vpc keeps for its own subnets" in message
+
+
+def test_a_default_range_that_does_not_fit_becomes_the_first_free_block() -> None:
+    auto = {**NETWORK, "autoCreateSubnetworks": True}
+    current = facts(network=auto)
+    run.check_facts(spec(), current)
+    proxy = by_role(pattern.desired(spec(), current))["proxy-subnet"]
+    assert proxy.body["ipCidrRange"] == "10.0.2.0/23"  # 10.0.0.0/24 is the app subnet
+    assert "the default range 10.129.0.0/23 is taken in network vpc: uses 10.0.2.0/23" in proxy.notes[1]
+    free = by_role(pattern.desired(spec(), facts()))["proxy-subnet"]
+    assert free.body["ipCidrRange"] == "10.129.0.0/23" and len(free.notes) == 1
 
 
 @pytest.mark.parametrize(("fields", "words"), [
