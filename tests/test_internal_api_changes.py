@@ -167,3 +167,15 @@ def test_no_invoker_iam_turns_the_check_off_and_keeps_ingress_internal(emulator:
     assert status.exit_code == 0 and status.json()["invokerIamDisabled"] is True
     assert status.json()["call"].startswith("curl http://")
     assert len(marked(emulator, "api")) == 7
+
+
+def test_an_image_change_updates_the_service_in_place(emulator: Any) -> None:
+    assert run(*api("--no-invoker-iam", "--yes")).exit_code == 0
+    newer = [a if a != create()[4] else "us-docker.pkg.dev/demo/api/hello:2" for a in api("--no-invoker-iam", "--yes")]
+    outcome = run(*newer)
+    assert outcome.exit_code == 0, outcome
+    assert "~ run.services api (us-central1)" in outcome.stdout
+    assert "Plan: 0 to add, 1 to change, 0 to replace, 0 to destroy." in outcome.stdout
+    (service,) = emulator.inventory()["run"]["services"]
+    assert service["template"]["containers"][0]["image"] == "us-docker.pkg.dev/demo/api/hello:2"
+    no_changes(emulator, *newer)

@@ -180,7 +180,8 @@ def desired(spec: InternalApiSpec, facts: Facts) -> list[Desired]:
         Desired("network", "compute.networks", spec.network, global_, ownership=Ownership.EXTERNAL),
         Desired("subnet", "compute.subnetworks", spec.subnet, regional, ownership=Ownership.EXTERNAL),
         proxy_subnet(spec, facts),
-        # Revocations are written before the record that forgets them (so a failure is retried).
+        # The record of granted invokers is written after revocations and before grants, so a failure
+        # at any point leaves a record the next run completes from.
         Desired("service", "run.services", names.service, regional, service_body,
                 depends_on=("invoker-revoke",) if revoked else (),
                 notes=("invokerIamDisabled: the service accepts unauthenticated requests from inside the VPC; "
