@@ -23,7 +23,9 @@ from crpatterns.cli.options import (
 app = typer.Typer(help="Cloud Run behind an external HTTPS load balancer protected by Identity-Aware Proxy.",
                   no_args_is_help=True)
 
-NameArg = Annotated[str, typer.Argument(metavar="NAME", help="App name: the Cloud Run service and the prefix of every resource.")]
+NameArg = Annotated[
+    str, typer.Argument(metavar="NAME", help="App name: the Cloud Run service and the prefix of every resource.")
+]
 
 
 @app.command("create")
