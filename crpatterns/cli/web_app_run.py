@@ -12,6 +12,7 @@ from crpatterns.engine.model import Plan, Scope
 from crpatterns.errors import ExitCode, UsageError
 from crpatterns.patterns import validation as check
 from crpatterns.patterns import web_app
+from crpatterns.patterns.common import PUBLIC_MEMBERS
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,7 @@ def findings(report: dict[str, Any]) -> list[str]:
     if not report.get("exists"):
         return [f"Cloud Run service {report['name']} does not exist in {report['region']}."]
     found = []
-    public = [m for m in report.get("invokers", []) if m in ("allUsers", "allAuthenticatedUsers")]
+    public = [m for m in report.get("invokers", []) if m in PUBLIC_MEMBERS]
     if public:
         found.append(f"The service grants roles/run.invoker to {', '.join(public)}: it is public.")
     if report.get("mode") == "lb" and report.get("ingress") == "INGRESS_TRAFFIC_ALL":

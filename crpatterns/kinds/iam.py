@@ -4,7 +4,8 @@ Read-modify-write with the policy's etag; a concurrent change (409 ABORTED) re-r
 bindings others add at the same time are kept. Bindings of other roles, other members and conditional
 bindings are never touched (gcp-behaviour.md, "IAM policies (all APIs)").
 Modes: "additive" adds the members; "authoritative" makes them the role's only unconditional members
-(for a resource the tool owns, such as its app's IAP resource); "absent" removes them.
+(for a resource the tool owns, such as its app's IAP resource); "absent" removes them. Members listed in
+"refusedMembers" are removed in every mode (allUsers on a service only IAP may reach).
 A member that is a Google service agent which may not exist yet is generated first
 (generateServiceIdentity is idempotent), so granting it never fails with "does not exist".
 """
@@ -28,12 +29,14 @@ def members_for(policy: dict[str, Any], role: str) -> set[str]:
     }
 
 
-def target_members(mode: str, current: set[str], desired: set[str]) -> set[str]:
+def target_members(mode: str, current: set[str], desired: set[str], refused: set[str] = frozenset()) -> set[str]:
+    """The role's members after the change. `refused` members are removed whatever the mode (the
+    public principals a secure pattern must never leave in place)."""
     if mode == "authoritative":
-        return set(desired)
+        return set(desired) - refused
     if mode == "absent":
-        return current - desired
-    return current | desired
+        return current - desired - refused
+    return (current | desired) - refused
 
 
 def with_members(policy: dict[str, Any], role: str, members: set[str]) -> dict[str, Any]:
@@ -78,7 +81,8 @@ class IamBindingKind(Kind):
     def diff(self, desired: dict[str, Any], actual: dict[str, Any]) -> list[Change]:
         role = desired["role"]
         current = members_for(actual, role)
-        wanted = target_members(desired.get("mode", "additive"), current, set(desired.get("members", [])))
+        wanted = target_members(desired.get("mode", "additive"), current, set(desired.get("members", [])),
+                                set(desired.get("refusedMembers", [])))
         if wanted == current:
             return []
         return [Change(f"bindings[{role}]", sorted(current), sorted(wanted))]
@@ -104,7 +108,7 @@ class IamBindingKind(Kind):
         for attempt in range(MAX_ATTEMPTS):
             policy = self.call(name, "getIamPolicy", lambda: self.get_policy(scope, name))
             current = members_for(policy, role)
-            wanted = target_members(mode, current, desired)
+            wanted = target_members(mode, current, desired, set(body.get("refusedMembers", [])))
             if wanted == current:
                 return
             try:

@@ -6,6 +6,8 @@ INVOKER_ROLE = "roles/run.invoker"
 IAP_ACCESSOR_ROLE = "roles/iap.httpsResourceAccessor"
 NETWORK_USER_ROLE = "roles/compute.networkUser"
 NETWORK_VIEWER_ROLE = "roles/compute.networkViewer"
+# Never granted by crpatterns, and removed from the invoker role of a service that must stay private.
+PUBLIC_MEMBERS = ("allUsers", "allAuthenticatedUsers")
 
 
 def iap_agent(project_number: str) -> str:

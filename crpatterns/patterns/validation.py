@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from crpatterns.errors import UsageError
+from crpatterns.patterns.common import PUBLIC_MEMBERS
 
 # Cloud Run v2 service id (gcp-behaviour.md, "Names and labels").
 SERVICE_ID = re.compile(r"^[a-z](?:[-a-z0-9]*[a-z0-9])?$")
@@ -32,7 +33,6 @@ IMAGE = re.compile(
 HOSTNAME_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 EMAIL = re.compile(r"^[^@\s:]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 MEMBER_PREFIXES = ("user:", "group:", "domain:", "serviceAccount:", "principal://", "principalSet://")
-PUBLIC_MEMBERS = ("allUsers", "allAuthenticatedUsers")
 
 
 def service_id(value: str, flag: str = "NAME") -> str:

@@ -1,6 +1,6 @@
 """Pattern 1: an internal web app, Cloud Run behind an external HTTPS load balancer with IAP.
 
-IAP's service agent is the only invoker (no allUsers, so Domain Restricted Sharing holds); ingress is
+IAP's service agent is the only invoker (never allUsers, so Domain Restricted Sharing holds); ingress is
 internal and cloud load balancing, so the run.app URL cannot bypass IAP. In direct mode IAP is enabled
 on the Cloud Run service itself and there is no load balancer (patterns.md, pattern 1).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crpatterns.engine.model import Desired, Ownership, Ref, Scope
-from crpatterns.patterns.common import IAP_ACCESSOR_ROLE, INVOKER_ROLE, iap_agent
+from crpatterns.patterns.common import IAP_ACCESSOR_ROLE, INVOKER_ROLE, PUBLIC_MEMBERS, iap_agent
 
 PATTERN = "web-app"
 APIS = ("run.googleapis.com", "compute.googleapis.com", "iap.googleapis.com")
@@ -96,9 +96,10 @@ def desired(spec: WebAppSpec) -> list[Desired]:
         Desired(
             "invoker", "run.services.iamPolicy", names.service, regional,
             {"role": INVOKER_ROLE, "members": [agent], "mode": "additive", "agents": ["iap.googleapis.com"],
-             "agentProject": spec.project},
+             "agentProject": spec.project, "refusedMembers": list(PUBLIC_MEMBERS)},
             ownership=Ownership.BINDING, depends_on=("service",),
-            notes=("IAP's service agent is the only invoker the tool grants; nobody else needs one.",),
+            notes=("IAP's service agent is the only invoker the tool grants; public invokers (allUsers, "
+                   "allAuthenticatedUsers) are refused and removed.",),
         ),
         Desired(
             "iap-access", "iap.webIamPolicy", iap_resource(spec), global_,

@@ -13,7 +13,7 @@ _HIDDEN_FIELDS = (
     "labels.managed-by", "labels.crpatterns-app", "labels.crpatterns-pattern", "labels.crpatterns-role",
     "description",
     # IAM binding bookkeeping: how the tool applies the binding, not part of the policy
-    "mode", "agents", "agentProject",
+    "mode", "agents", "agentProject", "refusedMembers",
 )
 
 
