@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from crpatterns.engine.diff import as_reference
-from crpatterns.engine.model import Actual, Change
+from crpatterns.engine.model import Actual, Change, Scope
+from crpatterns.errors import ApiCallError
 from crpatterns.gcp.lazy_import import compute_types
 from crpatterns.kinds.compute import ComputeKind
 
@@ -47,6 +48,24 @@ class Subnetworks(ComputeKind):
     name_arg = "subnetwork"
     segment = "subnetworks"
     immutable = ("network", "ipCidrRange", "purpose", "stackType", "description")
+
+    def create(self, scope: Scope, name: str, body: dict[str, Any]) -> None:
+        """A proxy-only subnet is shared by the region's load balancers, and only one may be ACTIVE. If
+        another creator (a concurrent crpatterns run for another app, say) made one between our plan and
+        our insert, the insert is refused; theirs serves our load balancer as well, so use it."""
+        try:
+            super().create(scope, name, body)
+        except ApiCallError:
+            if not (is_proxy_only(body) and body.get("role") == "ACTIVE" and self.active_proxy_subnet(scope, body)):
+                raise
+
+    def active_proxy_subnet(self, scope: Scope, body: dict[str, Any]) -> dict[str, Any] | None:
+        network = as_reference(body.get("network"))
+        for subnet in self.list(scope):
+            if is_proxy_only(subnet) and subnet.get("role") == "ACTIVE":
+                if as_reference(subnet.get("network")) == network:
+                    return subnet
+        return None
 
     def must_outlive(self, body: dict[str, Any], other: Actual) -> bool:
         return other.kind == "compute.forwardingRules" and needs_proxy_subnet(other.body, body, other.scope.region)
