@@ -61,11 +61,8 @@ class Subnetworks(ComputeKind):
 
     def active_proxy_subnet(self, scope: Scope, body: dict[str, Any]) -> dict[str, Any] | None:
         network = as_reference(body.get("network"))
-        for subnet in self.list(scope):
-            if is_proxy_only(subnet) and subnet.get("role") == "ACTIVE":
-                if as_reference(subnet.get("network")) == network:
-                    return subnet
-        return None
+        active = [s for s in self.list(scope) if is_proxy_only(s) and s.get("role") == "ACTIVE"]
+        return next((s for s in active if as_reference(s.get("network")) == network), None)
 
     def must_outlive(self, body: dict[str, Any], other: Actual) -> bool:
         return other.kind == "compute.forwardingRules" and needs_proxy_subnet(other.body, body, other.scope.region)
