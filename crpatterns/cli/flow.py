@@ -17,7 +17,8 @@ from crpatterns.errors import CrpatternsError, ExitCode, UsageError
 
 @dataclass
 class Session:
-    """What a command works with once the project is known."""
+    """What a command works with once the project is known. `kinds` read each resource once (facts,
+    observation and status share the answers); `writers` are the kinds themselves, for apply."""
 
     common: Common
     console: Console
@@ -25,6 +26,7 @@ class Session:
     kinds: dict[str, Any]
     project: str
     number: str
+    writers: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -47,6 +49,7 @@ class PatternRun:
 
 
 def open_session(common: Common, console: Console, apis: tuple[str, ...]) -> Session:
+    from crpatterns.engine.read_cache import cached
     from crpatterns.gcp.clients import Clients
     from crpatterns.gcp.endpoint import Endpoint
     from crpatterns.gcp.http_log import CallLog
@@ -56,13 +59,29 @@ def open_session(common: Common, console: Console, apis: tuple[str, ...]) -> Ses
 
     endpoint = Endpoint.from_env()
     project = resolve_project(common.project, allow_adc=not endpoint.is_emulator)
+    _warm_up_imports()
     log = CallLog(emit=console.debug if common.verbose else None)
     clients = Clients(endpoint, log, pool_size=common.parallelism * 2)
     info = project_info(clients, project)
     enabled = ensure_apis(clients, info, apis, enable=common.enable_apis and not common.dry_run)
     if enabled:
         console.say(f"Enabled APIs: {', '.join(enabled)}")
-    return Session(common, console, clients, all_kinds(clients), info.project_id, info.number)
+    kinds = all_kinds(clients)
+    return Session(common, console, clients, cached(kinds), info.project_id, info.number, writers=kinds)
+
+
+def _warm_up_imports() -> None:
+    """Imports Compute's and Cloud Run's client modules in the background while the first calls (the
+    project, its APIs) wait on the network: they are the largest part of a command's start-up."""
+    import threading
+
+    def load() -> None:
+        from crpatterns.gcp.lazy_import import compute_types, run_types
+
+        compute_types()
+        run_types()
+
+    threading.Thread(target=load, name="warm-up", daemon=True).start()
 
 
 def make_plan(session: Session, run: PatternRun, destroy: bool = False) -> Plan:
@@ -120,7 +139,7 @@ def execute(common: Common, run: PatternRun, destroy: bool = False) -> int:
     from crpatterns.engine.executor import apply
 
     with progress_for(console) as progress:
-        result = apply(plan, session.kinds, common.parallelism, progress)
+        result = apply(plan, session.writers, common.parallelism, progress)
     from crpatterns.render.result import result_json, result_lines
 
     if common.format == "json":
