@@ -196,11 +196,12 @@ def test_status_reports_how_to_call_it_and_flags_public_access(emulator: Any) ->
     assert any("allUsers" in f for f in document["findings"])
 
 
-def bad(emulator: Any, *args: str) -> str:
-    """The command fails with exit 2, one sentence, no traceback and no mutating call; returns the sentence."""
+def bad(emulator: Any, *args: str, code: int = 2) -> str:
+    """The command fails with `code` (2: the flags alone are wrong; 1: what the project holds refuses them),
+    one sentence, no traceback and no mutating call; returns the sentence."""
     emulator.clear_requests()
     outcome = run(*args)
-    assert outcome.exit_code == 2, outcome
+    assert outcome.exit_code == code, outcome
     assert "Traceback" not in outcome.stderr and "uncaught" not in outcome.stderr
     lines = outcome.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: "), outcome
@@ -208,18 +209,18 @@ def bad(emulator: Any, *args: str) -> str:
     return lines[0]
 
 
-def test_bad_input_is_one_sentence_exit_2_and_no_change(emulator: Any) -> None:
+def test_bad_input_is_one_sentence_exit_2_or_1_and_no_change(emulator: Any) -> None:
     custom_network_with_proxy_subnet(emulator)
-    assert bad(emulator, *create(network="vpc", subnet="nope")) == (
+    assert bad(emulator, *create(network="vpc", subnet="nope"), code=1) == (
         "Error: --subnet nope does not exist in network vpc in us-central1; subnets there: app, proxy.")
-    assert bad(emulator, *create(network="nope")) == (
+    assert bad(emulator, *create(network="nope"), code=1) == (
         "Error: --network nope does not exist in project demo-project; networks there: default, vpc.")
-    assert bad(emulator, *create("--ip", "10.1.0.5", network="vpc", subnet="app")) == (
+    assert bad(emulator, *create("--ip", "10.1.0.5", network="vpc", subnet="app"), code=1) == (
         "Error: --ip 10.1.0.5 is outside subnet app's range 10.0.0.0/24; give a free address inside it.")
-    assert bad(emulator, *create(network="vpc", subnet="proxy")).startswith(
+    assert bad(emulator, *create(network="vpc", subnet="proxy"), code=1).startswith(
         "Error: --subnet proxy is a proxy-only subnet (REGIONAL_MANAGED_PROXY)")
-    assert bad(emulator, *create("--proxy-subnet-range", "10.128.0.0/23")).startswith(
+    assert bad(emulator, *create("--proxy-subnet-range", "10.128.0.0/23"), code=1).startswith(
         "Error: --proxy-subnet-range 10.128.0.0/23 overlaps subnet default (10.128.0.0/20) in us-central1")
     assert "lies in 10.128.0.0/9, which auto mode network default keeps" in bad(
-        emulator, *create("--proxy-subnet-range", "10.129.0.0/23"))
+        emulator, *create("--proxy-subnet-range", "10.129.0.0/23"), code=1)
     assert "--invoker allUsers is refused" in bad(emulator, *create("--invoker", "allUsers"))

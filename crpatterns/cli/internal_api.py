@@ -23,7 +23,8 @@ from crpatterns.cli.options import (
 app = typer.Typer(help="Cloud Run behind a regional internal Application Load Balancer: callable from the VPC only.",
                   no_args_is_help=True)
 
-NameArg = Annotated[str, typer.Argument(help="App name: the Cloud Run service and the prefix of every resource.")]
+NameArg = Annotated[str, typer.Argument(metavar="NAME", help="App name: the Cloud Run service and the prefix of "
+                                        "every resource.")]
 
 
 @app.command("create")

@@ -10,7 +10,7 @@ from typing import Any
 from crpatterns.cli.flow import PatternRun, Session
 from crpatterns.cli.options import Common
 from crpatterns.engine.model import Scope
-from crpatterns.errors import UsageError
+from crpatterns.errors import PlanError, UsageError
 from crpatterns.patterns import internal_api as pattern
 from crpatterns.patterns import validation as check
 
@@ -86,21 +86,23 @@ def validate(inputs: Inputs) -> dict[str, Any]:
 
 
 def check_facts(spec: pattern.InternalApiSpec, facts: pattern.Facts) -> None:
-    """The network and subnet exist and fit, --ip is usable, the proxy-only range is free."""
+    """The network and subnet exist and fit, --ip is usable, the proxy-only range is free. These depend on
+    what the project holds, so they are refusals by the cloud's state (PlanError, exit 1), not usage errors
+    (exit 2): with --dry-run --detailed-exitcode, 2 would read as "changes pending"."""
     if facts.network is None:
-        raise UsageError(f"--network {spec.network} does not exist in project {spec.project}; networks there: "
-                         f"{', '.join(facts.networks) or '(none)'}.")
+        raise PlanError(f"--network {spec.network} does not exist in project {spec.project}; networks there: "
+                        f"{', '.join(facts.networks) or '(none)'}.")
     in_region = sorted(s["name"] for s in facts.subnets if pattern.region_of(s) == spec.region)
     subnet = pattern.subnet_named(facts, spec.subnet, spec.region)
     if subnet is None:
-        raise UsageError(f"--subnet {spec.subnet} does not exist in network {spec.network} in {spec.region}; "
-                         f"subnets there: {', '.join(in_region) or '(none)'}.")
+        raise PlanError(f"--subnet {spec.subnet} does not exist in network {spec.network} in {spec.region}; "
+                        f"subnets there: {', '.join(in_region) or '(none)'}.")
     if pattern.is_proxy_only(subnet):
         regular = [s["name"] for s in facts.subnets
                    if pattern.region_of(s) == spec.region and not pattern.is_proxy_only(s)]
-        raise UsageError(f"--subnet {spec.subnet} is a proxy-only subnet ({subnet.get('purpose')}), reserved for the "
-                         "load balancer's proxies; give a regular subnet of the network: "
-                         f"{', '.join(sorted(regular)) or '(none in this region)'}.")
+        raise PlanError(f"--subnet {spec.subnet} is a proxy-only subnet ({subnet.get('purpose')}), reserved for the "
+                        "load balancer's proxies; give a regular subnet of the network: "
+                        f"{', '.join(sorted(regular)) or '(none in this region)'}.")
     if spec.ip:
         check_ip(spec, facts, subnet)
     if pattern.active_proxy_subnet(facts.subnets, spec.region) is None:
@@ -114,19 +116,19 @@ def check_ip(spec: pattern.InternalApiSpec, facts: pattern.Facts, subnet: dict[s
     cidr = ipaddress.ip_network(subnet["ipCidrRange"], strict=False)
     ip = ipaddress.ip_address(spec.ip)
     if ip not in cidr:
-        raise UsageError(f"--ip {spec.ip} is outside subnet {spec.subnet}'s range {cidr}; give a free address "
-                         "inside it.")
+        raise PlanError(f"--ip {spec.ip} is outside subnet {spec.subnet}'s range {cidr}; give a free address "
+                        "inside it.")
     if ip in (cidr.network_address, cidr.network_address + 1, cidr.broadcast_address - 1, cidr.broadcast_address):
-        raise UsageError(f"--ip {spec.ip} is one of the four addresses Google reserves in {cidr} (network, gateway, "
-                         "second-to-last, broadcast); give another.")
+        raise PlanError(f"--ip {spec.ip} is one of the four addresses Google reserves in {cidr} (network, gateway, "
+                        "second-to-last, broadcast); give another.")
     held = [(a, a.get("address")) for a in facts.region_addresses]
     held += [(r, r.get("IPAddress")) for r in facts.region_rules]
     for body, address in held:
         marker = pattern.creator(body)
         if (address == spec.ip and pattern.same_ref(body.get("subnetwork"), subnet.get("selfLink"))
                 and not (marker and marker[0] == spec.name)):
-            raise UsageError(f"--ip {spec.ip} is already used by {body.get('name')} in {spec.region}; give a free "
-                             f"address of {cidr}.")
+            raise PlanError(f"--ip {spec.ip} is already used by {body.get('name')} in {spec.region}; give a free "
+                            f"address of {cidr}.")
 
 
 def check_proxy_range(spec: pattern.InternalApiSpec, facts: pattern.Facts) -> None:
@@ -138,11 +140,11 @@ def check_proxy_range(spec: pattern.InternalApiSpec, facts: pattern.Facts) -> No
             continue
         suggestion = pattern.free_range(wanted.prefixlen, facts) or "a free private range"
         if subnet is None:
-            raise UsageError(f"--proxy-subnet-range {wanted} lies in {cidr}, which auto mode network {spec.network} "
-                             f"keeps for its own subnets; give a range outside it such as {suggestion}.")
-        raise UsageError(f"--proxy-subnet-range {wanted} overlaps subnet {subnet['name']} ({cidr}) in "
-                         f"{pattern.region_of(subnet)} of network {spec.network}; give a free range such as "
-                         f"{suggestion}.")
+            raise PlanError(f"--proxy-subnet-range {wanted} lies in {cidr}, which auto mode network {spec.network} "
+                            f"keeps for its own subnets; give a range outside it such as {suggestion}.")
+        raise PlanError(f"--proxy-subnet-range {wanted} overlaps subnet {subnet['name']} ({cidr}) in "
+                        f"{pattern.region_of(subnet)} of network {spec.network}; give a free range such as "
+                        f"{suggestion}.")
 
 
 # -- runs -------------------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ from crpatterns.cli.options import (
 app = typer.Typer(help="Connect a Cloud Run service to a Shared VPC host's subnet with Direct VPC egress and "
                   "internal ingress.", no_args_is_help=True)
 
-ServiceArg = Annotated[str, typer.Argument(help="The Cloud Run service (in --project, the service project).")]
+ServiceArg = Annotated[str, typer.Argument(metavar="SERVICE", help="The Cloud Run service (in --project, the "
+                                           "service project).")]
 
 
 @app.command("enable")
@@ -64,7 +65,7 @@ def enable(
         from crpatterns.cli import shared_vpc_run
 
         inputs = shared_vpc_run.EnableInputs(service, region, host_project, network, subnet, image, egress, ingress,
-                                             tuple(network_tag or ()), tuple(invoker or ()), attach)
+                                             tuple(network_tag or ()), tuple(invoker or ()), attach, project)
         return execute(common, shared_vpc_run.enable_run(inputs))
 
     guarded(body)

@@ -26,6 +26,7 @@ class EnableInputs:
     tags: tuple[str, ...]
     invokers: tuple[str, ...]
     attach: bool
+    project: str | None = None  # --project, when given: checked against --host-project before any call
 
 
 def _name_and_region(name: str, region: str) -> None:
@@ -52,6 +53,8 @@ def validate_enable(inputs: EnableInputs) -> dict[str, Any]:
         if not value:
             raise UsageError(f"{flag} is required, e.g. {flag} {example}.")
     check_project_id(inputs.host, "--host-project")
+    if inputs.project:
+        shared_vpc.check_host_is_another_project(inputs.host, inputs.project)
     check.compute_name(inputs.network, "--network")
     check.compute_name(inputs.subnet, "--subnet")
     if inputs.image:

@@ -42,7 +42,7 @@ def xpn_status(session: Any, host: str) -> str:
     from crpatterns.kinds.compute import to_dict
 
     client = session.clients.compute("ProjectsClient")
-    found = _read(f"project {host}", "compute.projects.get", lambda: to_dict(client.get(project=host)))
+    found = _read(f"project {host} (--host-project)", "compute.projects.get", lambda: to_dict(client.get(project=host)))
     return str(found.get("xpnProjectStatus") or "UNSPECIFIED_XPN_PROJECT_STATUS")
 
 

@@ -238,9 +238,14 @@ def check_host(spec: EnableSpec, host: HostFacts) -> None:
 
 def check_spec(spec: EnableSpec) -> None:
     """What can be told wrong once the service project is known, before reading anything else."""
-    if spec.host == spec.project:
+    check_host_is_another_project(spec.host, spec.project)
+
+
+def check_host_is_another_project(host: str, project: str) -> None:
+    """Called before any call when --project is given, and again once the project is resolved."""
+    if host == project:
         raise UsageError(f"--host-project must be the Shared VPC host, another project than the service project "
-                         f"{spec.project} (--project).")
+                         f"{project} (--project).")
 
 
 def enable(spec: EnableSpec, host: HostFacts, service: dict[str, Any] | None) -> Intent:

@@ -161,15 +161,21 @@ def read_pem_pair(certificate_file: str | None, key_file: str | None, flags: tup
     from cryptography.hazmat.primitives import serialization
 
     try:
-        x509.load_pem_x509_certificate(certificate.encode())
+        parsed = x509.load_pem_x509_certificate(certificate.encode())
     except ValueError:
         raise UsageError(f"{cert_flag} {certificate_file} is not a PEM certificate "
                          "(-----BEGIN CERTIFICATE-----).") from None
     try:
-        serialization.load_pem_private_key(key.encode(), password=None)
+        private = serialization.load_pem_private_key(key.encode(), password=None)
     except (ValueError, TypeError):
         raise UsageError(f"{key_flag} {key_file} is not an unencrypted PEM private key "
                          "(-----BEGIN PRIVATE KEY-----).") from None
+    # Compute refuses a pair that does not match ("The SSL certificate and key do not match."), but only
+    # at insert time, after the resources created before the certificate: so it is checked here.
+    spki = (serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    if private.public_key().public_bytes(*spki) != parsed.public_key().public_bytes(*spki):
+        raise UsageError(f"{key_flag} {key_file} is not the private key of the certificate in {cert_flag} "
+                         f"{certificate_file}.")
     return certificate, key
 
 

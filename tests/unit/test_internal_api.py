@@ -9,7 +9,7 @@ import pytest
 
 from crpatterns.cli import internal_api_run as run
 from crpatterns.engine.model import Actual, Ownership, Ref, Scope
-from crpatterns.errors import UsageError
+from crpatterns.errors import PlanError, UsageError
 from crpatterns.patterns import internal_api as pattern
 
 P = "proj"
@@ -154,7 +154,7 @@ def test_no_invoker_iam_disables_the_check_and_revokes_what_the_tool_granted() -
 
 
 def refused(spec_: pattern.InternalApiSpec, facts_: pattern.Facts) -> str:
-    with pytest.raises(UsageError) as error:
+    with pytest.raises(PlanError) as error:
         run.check_facts(spec_, facts_)
     return str(error.value)
 
