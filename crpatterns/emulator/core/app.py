@@ -28,6 +28,7 @@ from crpatterns.emulator.core.world import SERVICE_TITLES, Project, World
 # Services whose calls Google checks against the caller's quota project, not the project in the path,
 # so a disabled API in the target project does not refuse them.
 _UNCHECKED_SERVICES = {"cloudresourcemanager.googleapis.com", "serviceusage.googleapis.com"}
+_MATCH_CACHE_SIZE = 4096
 
 
 class ApiModule(Protocol):
@@ -83,6 +84,7 @@ class Emulator:
         routes = [route for module in modules for route in module.routes()]
         self.world, self.modules, self.routes = world, modules, routes
         self.url_map = build_map(routes)
+        self.matches: dict[tuple[str, str], tuple[int, dict[str, str]]] = {}
         self.checkers = {
             module.api.name: BodyChecker(discovery.document(module.api.discovery), module.api.enum_numbers)
             for module in modules
@@ -111,8 +113,7 @@ class Emulator:
         started = time.perf_counter()
         route: Route | None = None
         try:
-            adapter = self.url_map.bind("emulator", path_info=request.path, url_scheme="http")
-            endpoint, params = adapter.match(method=request.method)
+            endpoint, params = self.match(request.method, request.path)
             route = self.routes[endpoint]
             status, body = self.dispatch(route, params, request)
         except (NotFound, MethodNotAllowed):
@@ -138,6 +139,20 @@ class Emulator:
             }
         )
         return Response(json.dumps(body), status=status, content_type="application/json; charset=UTF-8")
+
+    def match(self, method: str, path: str) -> tuple[int, dict[str, str]]:
+        """The route and path parameters for a call, remembered per (method, path): werkzeug's matcher
+        tries the rules one by one (over half the emulator's own time per read before this cache), while
+        clients read the same few paths over and over. Bounded; rebuilt with the routes on reset."""
+        key = (method, path)
+        found = self.matches.get(key)
+        if found is None:
+            adapter = self.url_map.bind("emulator", path_info=path, url_scheme="http")
+            found = adapter.match(method=method)  # raises NotFound / MethodNotAllowed: not remembered
+            if len(self.matches) >= _MATCH_CACHE_SIZE:
+                self.matches.clear()
+            self.matches[key] = found
+        return found[0], dict(found[1])
 
     def dispatch(self, route: Route, params: dict[str, str], request: Request) -> tuple[int, Any]:
         api_request = ApiRequest(
