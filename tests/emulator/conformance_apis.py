@@ -15,7 +15,7 @@ from google.protobuf import duration_pb2, field_mask_pb2
 
 from tests.emulator.clients import iap_admin, options, run_services, service_usage
 from tests.emulator.conformance_workload import NUMBER, PROJECT, REGION, raw
-from tests.emulator.serverless import PARENT, create, service
+from tests.emulator.serverless import PARENT, create, raw_body, service
 from tests.support import EmulatorProcess
 
 # -- Cloud Run --------------------------------------------------------------------------------------
@@ -169,6 +169,20 @@ def errors(via: EmulatorProcess) -> None:
         status, _answer = via.call(method, path, body)
         assert status >= 400, (method, path)
     with_stale_etag(via)
+    failed_operations(via)
+
+
+def failed_operations(via: EmulatorProcess) -> None:
+    """Operations that end in error (fault injection), so that their error fields are validated too."""
+    via.fault(method="POST", path=r"/global/networks$", kind="operation", count=1, status=403)
+    operation = raw(via, "POST", f"compute/v1/projects/{PROJECT}/global/networks",
+                    {"name": "doomed", "autoCreateSubnetworks": False})
+    done = raw(via, "POST", f"compute/v1/projects/{PROJECT}/global/operations/{operation['name']}/wait")
+    assert done["error"]["errors"], done
+    via.fault(method="POST", path=r"/services$", kind="operation", count=1, status=400)
+    operation = raw(via, "POST", f"v2/{PARENT}/services?serviceId=doomed", raw_body())
+    done = raw(via, "POST", f"v2/{operation['name']}:wait", {})
+    assert done.get("error"), done
 
 
 def with_stale_etag(via: EmulatorProcess) -> None:
