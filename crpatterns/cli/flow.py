@@ -149,6 +149,9 @@ def execute(common: Common, run: PatternRun, destroy: bool = False) -> int:
     if not result.ok:
         return ExitCode.ERROR
     if run.after_apply is not None:
+        from crpatterns.engine.read_cache import cached
+
+        session.kinds = cached(session.writers)  # the reads made before the apply are stale now
         lines = run.after_apply(session, plan)
         if lines and common.format == "text":
             console.data("\n".join(lines))
