@@ -198,6 +198,16 @@ class _BackendServices(Collection):
             raise invalid_field("resource.enableCDN", True, "Cloud CDN cannot be enabled on a backend service "
                                 "with IAP enabled.")
 
+    def on_deleted(self, path: str, resource: dict[str, Any]) -> None:
+        """Google deletes a resource's IAM policy with it: the IAP policy of the backend service goes too
+        (as the run module drops a service's direct-IAP policy). The key follows iap/resources.py."""
+        project_id, region, _, name = split_path(path)
+        project = self.state.world.find_project(project_id)
+        if project is not None:
+            scope = f"compute-{region}" if region else "compute"
+            key = f"//iap.googleapis.com/projects/{project.number}/iap_web/{scope}/services/{name}"
+            self.state.world.iam.drop(key)
+
 
 class BackendServices(_BackendServices):
     name = "backendServices"
