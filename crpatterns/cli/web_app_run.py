@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from crpatterns.cli.flow import PatternRun, Session, open_session
+from crpatterns.cli.flow import PatternRun, Session
 from crpatterns.cli.options import Common
-from crpatterns.console import Console
 from crpatterns.engine.model import Plan, Scope
-from crpatterns.errors import ExitCode, UsageError
+from crpatterns.errors import UsageError
 from crpatterns.patterns import validation as check
 from crpatterns.patterns import web_app
 from crpatterns.patterns.common import PUBLIC_MEMBERS
@@ -103,16 +102,24 @@ def next_steps(session: Session, plan: Plan) -> list[str]:
     """On a terminal after create: the DNS records to make and what the certificate waits for."""
     if not session.console.stderr_is_terminal:
         return []
-    report = gather_status(session, plan.app, _region_of(plan))
-    lines = []
-    if report.get("ip") and report.get("domains"):
-        lines.append("Next steps:")
-        for d in report["domains"]:
-            lines.append(f"  Create a DNS A record: {d} -> {report['ip']}")
-        if report.get("certificateType") == "MANAGED":
-            lines.append("  The Google-managed certificate turns ACTIVE once DNS for every domain points at this IP "
-                         "(usually within an hour). Check with: crpatterns web-app status "
-                         f"{plan.app} --region {_region_of(plan)}")
+    region = _region_of(plan)
+    return next_step_lines(gather_status(session, plan.app, region))
+
+
+def next_step_lines(report: dict[str, Any]) -> list[str]:
+    """What the person still has to do, from the status report (pure): DNS A records for the load
+    balancer's IP, and that a Google-managed certificate waits for them; in direct mode, the URL."""
+    if report.get("mode") == "direct" and report.get("uri"):
+        return ["Next steps:", f"  Open {report['uri']}: IAP asks for a Google sign-in and lets in only the "
+                               "--member principals."]
+    if not (report.get("ip") and report.get("domains")):
+        return []
+    lines = ["Next steps:"]
+    lines.extend(f"  Create a DNS A record: {d} -> {report['ip']}" for d in report["domains"])
+    if report.get("certificateType") == "MANAGED":
+        lines.append("  The Google-managed certificate turns ACTIVE once DNS for every domain points at this IP "
+                     "(usually within an hour). Check with: crpatterns web-app status "
+                     f"{report['name']} --region {report['region']} --project {report['project']}")
     return lines
 
 
@@ -136,7 +143,9 @@ def gather_status(session: Session, name: str, region: str) -> dict[str, Any]:
     if service is None:
         return report
     labels = service.get("labels", {})
-    direct = bool(service.get("iapEnabled"))
+    # The mode is what exists: a load balancer in front (its backend service), or IAP on the service.
+    backend = kinds["compute.backendServices"].read(global_, names.backend)
+    direct = backend is None
     report.update(mode="direct" if direct else "lb", ingress=service.get("ingress", "INGRESS_TRAFFIC_ALL"),
                   uri=service.get("uri"), managedByCrpatterns=labels.get("managed-by") == "crpatterns")
     policy = kinds["run.services.iamPolicy"].read(regional, name) or {}
@@ -146,10 +155,9 @@ def gather_status(session: Session, name: str, region: str) -> dict[str, Any]:
                                    iap_mode="direct" if direct else "lb")
     iap_policy = kinds["iap.webIamPolicy"].read(global_, web_app.iap_resource(spec_stub)) or {}
     report["iapMembers"] = sorted(members_for(iap_policy, IAP_ACCESSOR_ROLE))
-    if direct:
-        report["iapEnabled"] = True
+    if backend is None:
+        report["iapEnabled"] = bool(service.get("iapEnabled"))
         return report
-    backend = kinds["compute.backendServices"].read(global_, names.backend) or {}
     report["iapEnabled"] = bool((backend.get("iap") or {}).get("enabled"))
     rule = kinds["compute.globalForwardingRules"].read(global_, names.https_rule) or {}
     report["ip"] = rule.get("IPAddress")
@@ -189,20 +197,11 @@ def findings(report: dict[str, Any]) -> list[str]:
 
 
 def status(common: Common, name: str, region: str) -> int:
-    _name_and_region(name, region)
-    common.check()
-    console = Console(verbose=common.verbose)
-    session = open_session(common, console, web_app.APIS)
-    report = gather_status(session, name, region)
-    problems = findings(report)
-    report["findings"] = problems
-    if common.format == "json":
-        from crpatterns.render.plan_json import dumps
+    from crpatterns.cli.flow import report_status
 
-        console.data(dumps(report))
-    else:
-        console.data(render_status(report))
-    return ExitCode.ERROR if problems else ExitCode.OK
+    _name_and_region(name, region)
+    return report_status(common, web_app.APIS, lambda session: gather_status(session, name, region), findings,
+                         render_status)
 
 
 def render_status(report: dict[str, Any]) -> str:
@@ -211,6 +210,8 @@ def render_status(report: dict[str, Any]) -> str:
         lines.append("  not found")
     else:
         lines.append(f"  mode: {report['mode']}")
+        if report["mode"] == "direct" and report.get("uri"):
+            lines.append(f"  URL: {report['uri']}")
         if report.get("ip"):
             lines.append(f"  load balancer IP: {report['ip']}")
             for d in report.get("domains", []):

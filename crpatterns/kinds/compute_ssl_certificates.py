@@ -23,11 +23,15 @@ class SslCertificates(ImmutableComputeKind):
 
     def diff(self, desired: dict[str, Any], actual: dict[str, Any]) -> list[Change]:
         comparable = copy.deepcopy(desired)
-        comparable.pop("privateKey", None)  # never returned; the certificate itself identifies the pair
+        key = comparable.pop("privateKey", None)  # never returned; the certificate itself identifies the pair
         if "certificate" in comparable:
             comparable["certificate"] = comparable["certificate"].strip()
             actual = {**actual, "certificate": (actual.get("certificate") or "").strip()}
-        return super().diff(comparable, actual)
+        changes = super().diff(comparable, actual)
+        if changes and key is not None:
+            # The replacement uploads the key with its certificate: the plan says so, without showing it.
+            changes.append(Change("privateKey", None, key, forces_replace=True, sensitive=True))
+        return changes
 
 
 class RegionSslCertificates(SslCertificates):

@@ -27,6 +27,10 @@ OWNED_KINDS = (
 )
 MANAGED_OAUTH_NOTE = ("IAP uses the Google-managed OAuth client: only users inside your Google Cloud "
                       "organization can sign in (pass --oauth-client-id for others).")
+# Direct IAP on Cloud Run signs users in with the Google-managed client too (cloud.google.com/iap/docs/
+# enabling-cloud-run); a custom client for outside users is an IAP setting this tool does not manage.
+DIRECT_OAUTH_NOTE = ("IAP uses the Google-managed OAuth client: only users inside your Google Cloud "
+                     "organization can sign in (use --iap-mode lb with --oauth-client-id for others).")
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,8 @@ def desired(spec: WebAppSpec) -> list[Desired]:
         service_body["launchStage"] = "BETA"  # iapEnabled needed BETA in 2025 (gcp-behaviour.md)
     agent = f"serviceAccount:{iap_agent(spec.project_number)}"
     resources = [
-        Desired("service", "run.services", names.service, regional, service_body),
+        Desired("service", "run.services", names.service, regional, service_body,
+                notes=(DIRECT_OAUTH_NOTE,) if direct else ()),
         Desired(
             "invoker", "run.services.iamPolicy", names.service, regional,
             {"role": INVOKER_ROLE, "members": [agent], "mode": "additive", "agents": ["iap.googleapis.com"],
