@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from crpatterns.cli.commands import add_destroy, add_status
 from crpatterns.cli.options import (
     AdoptOpt,
     Common,
@@ -75,48 +76,7 @@ def create(
     guarded(body)
 
 
-@app.command("destroy")
-def destroy(
-    name: NameArg,
-    region: RegionOpt = "",
-    project: ProjectOpt = None,
-    format: FormatOpt = "text",
-    dry_run: DryRunOpt = False,
-    yes: YesOpt = False,
-    parallelism: ParallelismOpt = 8,
-    verbose: VerboseOpt = False,
-    detailed_exitcode: DetailedExitOpt = False,
-) -> None:
-    """Delete what this API created; a proxy-only subnet only when nothing else runs on it."""
-    from crpatterns.cli.flow import execute, guarded
-
-    common = Common(project, format, dry_run, yes, parallelism, verbose, detailed_exitcode)
-
-    def body() -> int:
-        from crpatterns.cli import internal_api_run
-
-        return execute(common, internal_api_run.destroy_run(name, region), destroy=True)
-
-    guarded(body)
-
-
-@app.command("status")
-def status(
-    name: NameArg,
-    region: RegionOpt = "",
-    project: ProjectOpt = None,
-    format: FormatOpt = "text",
-    verbose: VerboseOpt = False,
-) -> None:
-    """The internal IP and port, how to call it, ingress, invokers, proxy-only subnet, global access;
-    exits 1 on a finding."""
-    from crpatterns.cli.flow import guarded
-
-    common = Common(project, format, True, False, 8, verbose)
-
-    def body() -> int:
-        from crpatterns.cli import internal_api_run
-
-        return internal_api_run.status(common, name, region)
-
-    guarded(body)
+add_destroy(app, NameArg, "Delete what this API created; a proxy-only subnet only when nothing else runs on it.",
+            "crpatterns.cli.internal_api_run:destroy_run")
+add_status(app, NameArg, "The internal IP and port, how to call it, ingress, invokers, proxy-only subnet, global "
+           "access; exits 1 on a finding.", "crpatterns.cli.internal_api_run:status")

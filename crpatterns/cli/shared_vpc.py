@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from crpatterns.cli.commands import add_status
 from crpatterns.cli.options import (
     Common,
     DetailedExitOpt,
@@ -99,22 +100,5 @@ def disable(
     guarded(body)
 
 
-@app.command("status")
-def status(
-    service: ServiceArg,
-    region: RegionOpt = "",
-    project: ProjectOpt = None,
-    format: FormatOpt = "text",
-    verbose: VerboseOpt = False,
-) -> None:
-    """Host, subnet, egress, ingress, the agent's access, Private Google Access; exits 1 on a finding."""
-    from crpatterns.cli.flow import guarded
-
-    common = Common(project, format, True, False, 8, verbose)
-
-    def body() -> int:
-        from crpatterns.cli import shared_vpc_run
-
-        return shared_vpc_run.status(common, service, region)
-
-    guarded(body)
+add_status(app, ServiceArg, "Host, subnet, egress, ingress, the agent's access, Private Google Access; exits 1 on "
+           "a finding.", "crpatterns.cli.shared_vpc_run:status")

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from crpatterns.cli.commands import add_destroy, add_status
 from crpatterns.cli.options import (
     AdoptOpt,
     Common,
@@ -72,47 +73,7 @@ def create(
     guarded(body)
 
 
-@app.command("destroy")
-def destroy(
-    name: NameArg,
-    region: RegionOpt = "",
-    project: ProjectOpt = None,
-    format: FormatOpt = "text",
-    dry_run: DryRunOpt = False,
-    yes: YesOpt = False,
-    parallelism: ParallelismOpt = 8,
-    verbose: VerboseOpt = False,
-    detailed_exitcode: DetailedExitOpt = False,
-) -> None:
-    """Delete everything this app created, in reverse order, and nothing else."""
-    from crpatterns.cli.flow import execute, guarded
-
-    common = Common(project, format, dry_run, yes, parallelism, verbose, detailed_exitcode)
-
-    def body() -> int:
-        from crpatterns.cli import web_app_run
-
-        return execute(common, web_app_run.destroy_run(name, region), destroy=True)
-
-    guarded(body)
-
-
-@app.command("status")
-def status(
-    name: NameArg,
-    region: RegionOpt = "",
-    project: ProjectOpt = None,
-    format: FormatOpt = "text",
-    verbose: VerboseOpt = False,
-) -> None:
-    """The app's address, DNS records, certificate, ingress, IAP and invokers; exits 1 on a finding."""
-    from crpatterns.cli.flow import guarded
-
-    common = Common(project, format, True, False, 8, verbose)
-
-    def body() -> int:
-        from crpatterns.cli import web_app_run
-
-        return web_app_run.status(common, name, region)
-
-    guarded(body)
+add_destroy(app, NameArg, "Delete everything this app created, in reverse order, and nothing else.",
+            "crpatterns.cli.web_app_run:destroy_run")
+add_status(app, NameArg, "The app's address, DNS records, certificate, ingress, IAP and invokers; exits 1 on a "
+           "finding.", "crpatterns.cli.web_app_run:status")
