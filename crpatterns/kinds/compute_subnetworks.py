@@ -8,6 +8,7 @@ deleted only after those forwarding rules are (whether Google refuses the delete
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from crpatterns.engine.diff import as_reference
@@ -21,6 +22,7 @@ from crpatterns.kinds.compute import ComputeKind
 PROXY_ONLY_PURPOSES = ("REGIONAL_MANAGED_PROXY", "INTERNAL_HTTPS_LOAD_BALANCER")
 # Load balancing schemes whose regional forwarding rules run on the region's proxy-only subnet.
 ENVOY_SCHEMES = ("INTERNAL_MANAGED", "EXTERNAL_MANAGED")
+RACE_WAIT_SECONDS = 120.0
 
 
 def is_proxy_only(body: dict[str, Any]) -> bool:
@@ -55,9 +57,17 @@ class Subnetworks(ComputeKind):
         our insert, the insert is refused; theirs serves our load balancer as well, so use it."""
         try:
             super().create(scope, name, body)
-        except ApiCallError:
-            if not (is_proxy_only(body) and body.get("role") == "ACTIVE" and self.active_proxy_subnet(scope, body)):
+        except ApiCallError as error:
+            raced = error.status == 409 or "conflicts with existing subnetwork" in str(error)
+            if not (is_proxy_only(body) and body.get("role") == "ACTIVE" and raced):
                 raise
+            # The plan saw no proxy-only subnet, so the one in the way is being created right now; it
+            # becomes visible when its insert operation is done.
+            deadline = time.monotonic() + RACE_WAIT_SECONDS
+            while self.active_proxy_subnet(scope, body) is None:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
 
     def active_proxy_subnet(self, scope: Scope, body: dict[str, Any]) -> dict[str, Any] | None:
         network = as_reference(body.get("network"))
