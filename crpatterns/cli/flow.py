@@ -62,6 +62,7 @@ def open_session(common: Common, console: Console, apis: tuple[str, ...]) -> Ses
     _warm_up_imports()
     log = CallLog(emit=console.debug if common.verbose else None)
     clients = Clients(endpoint, log, pool_size=common.parallelism * 2)
+    clients.credentials()  # missing credentials: one sentence saying how to get some, before any call
     info = project_info(clients, project)
     enabled = ensure_apis(clients, info, apis, enable=common.enable_apis and not common.dry_run)
     if enabled:

@@ -11,6 +11,7 @@ import re
 import threading
 from typing import Any
 
+from crpatterns.errors import CrpatternsError
 from crpatterns.gcp.endpoint import Endpoint
 from crpatterns.gcp.http_log import CallLog
 from crpatterns.gcp.lazy_import import COMPUTE, RUN, client_class
@@ -43,8 +44,16 @@ class Clients:
                     self._credentials = AnonymousCredentials()
                 else:
                     import google.auth
+                    import google.auth.exceptions
 
-                    self._credentials, _ = google.auth.default(scopes=list(SCOPES))
+                    try:
+                        self._credentials, _ = google.auth.default(scopes=list(SCOPES))
+                    except google.auth.exceptions.DefaultCredentialsError:
+                        raise CrpatternsError(
+                            "No Google Cloud credentials found: run `gcloud auth application-default login` "
+                            "(or set GOOGLE_APPLICATION_CREDENTIALS), or set CRPATTERNS_EMULATOR_HOST=HOST:PORT "
+                            "to use the local emulator (`crpatterns emulator start`)."
+                        ) from None
             return self._credentials
 
     def _prepare_session(self, session: Any) -> None:
