@@ -5,23 +5,12 @@ only when the command runs, so `crpatterns --help` stays light. (No `from __futu
 annotations` here: typer reads the parameters' annotations, which name this function's arguments.)
 """
 
-
 import importlib
 from typing import Any
 
 import typer
 
-from crpatterns.cli.options import (
-    Common,
-    DetailedExitOpt,
-    DryRunOpt,
-    FormatOpt,
-    ParallelismOpt,
-    ProjectOpt,
-    RegionOpt,
-    VerboseOpt,
-    YesOpt,
-)
+from crpatterns.cli.options import Common, RegionOpt, with_common_options
 
 
 def load(target: str) -> Any:
@@ -34,20 +23,10 @@ def add_destroy(app: typer.Typer, name_arg: Any, doc: str, make_run: str) -> Non
     """`destroy NAME --region R`: plan the deletion of what the app created, confirm, delete."""
 
     @app.command("destroy", help=doc)
-    def destroy(
-        name: name_arg,
-        region: RegionOpt = "",
-        project: ProjectOpt = None,
-        format: FormatOpt = "text",
-        dry_run: DryRunOpt = False,
-        yes: YesOpt = False,
-        parallelism: ParallelismOpt = 8,
-        verbose: VerboseOpt = False,
-        detailed_exitcode: DetailedExitOpt = False,
-    ) -> None:
+    @with_common_options()
+    def destroy(name: name_arg, region: RegionOpt = "", *, common: Common) -> None:
         from crpatterns.cli.flow import execute, guarded
 
-        common = Common(project, format, dry_run, yes, parallelism, verbose, detailed_exitcode)
         guarded(lambda: execute(common, load(make_run)(name, region), destroy=True))
 
 
@@ -55,14 +34,8 @@ def add_status(app: typer.Typer, name_arg: Any, doc: str, report: str) -> None:
     """`status NAME --region R`: reads only; exits 1 when it finds something that breaks the pattern."""
 
     @app.command("status", help=doc)
-    def status(
-        name: name_arg,
-        region: RegionOpt = "",
-        project: ProjectOpt = None,
-        format: FormatOpt = "text",
-        verbose: VerboseOpt = False,
-    ) -> None:
+    @with_common_options(only=("project", "format", "verbose"))
+    def status(name: name_arg, region: RegionOpt = "", *, common: Common) -> None:
         from crpatterns.cli.flow import guarded
 
-        common = Common(project, format, True, False, 8, verbose)
         guarded(lambda: load(report)(common, name, region))

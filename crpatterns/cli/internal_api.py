@@ -7,19 +7,7 @@ from typing import Annotated
 import typer
 
 from crpatterns.cli.commands import add_destroy, add_status
-from crpatterns.cli.options import (
-    AdoptOpt,
-    Common,
-    DetailedExitOpt,
-    DryRunOpt,
-    EnableApisOpt,
-    FormatOpt,
-    ParallelismOpt,
-    ProjectOpt,
-    RegionOpt,
-    VerboseOpt,
-    YesOpt,
-)
+from crpatterns.cli.options import Common, RegionOpt, with_common_options
 
 app = typer.Typer(help="Cloud Run behind a regional internal Application Load Balancer: callable from the VPC only.",
                   no_args_is_help=True)
@@ -29,6 +17,7 @@ NameArg = Annotated[str, typer.Argument(metavar="NAME", help="App name: the Clou
 
 
 @app.command("create")
+@with_common_options("adopt", "enable_apis")
 def create(
     name: NameArg,
     image: Annotated[str, typer.Option(help="Container image, e.g. us-docker.pkg.dev/P/REPO/IMG:TAG.")] = "",
@@ -50,20 +39,11 @@ def create(
                                                       "(user:, group:, serviceAccount:, ...; repeatable).")] = None,
     no_invoker_iam: Annotated[bool, typer.Option("--no-invoker-iam", help="No IAM check on calls (for callers "
                                                  "without identity tokens); ingress stays internal.")] = False,
-    adopt: AdoptOpt = False,
-    enable_apis: EnableApisOpt = False,
-    project: ProjectOpt = None,
-    format: FormatOpt = "text",
-    dry_run: DryRunOpt = False,
-    yes: YesOpt = False,
-    parallelism: ParallelismOpt = 8,
-    verbose: VerboseOpt = False,
-    detailed_exitcode: DetailedExitOpt = False,
+    *,
+    common: Common,
 ) -> None:
     """Create or update the API; the same command again changes nothing."""
     from crpatterns.cli.flow import execute, guarded
-
-    common = Common(project, format, dry_run, yes, parallelism, verbose, detailed_exitcode, adopt, enable_apis)
 
     def body() -> int:
         from crpatterns.cli import internal_api_run

@@ -8,18 +8,7 @@ from typing import Annotated
 import typer
 
 from crpatterns.cli.commands import add_status
-from crpatterns.cli.options import (
-    Common,
-    DetailedExitOpt,
-    DryRunOpt,
-    EnableApisOpt,
-    FormatOpt,
-    ParallelismOpt,
-    ProjectOpt,
-    RegionOpt,
-    VerboseOpt,
-    YesOpt,
-)
+from crpatterns.cli.options import Common, RegionOpt, with_common_options
 
 app = typer.Typer(help="Connect a Cloud Run service to a Shared VPC host's subnet with Direct VPC egress and "
                   "internal ingress.", no_args_is_help=True)
@@ -29,6 +18,7 @@ ServiceArg = Annotated[str, typer.Argument(metavar="SERVICE", help="The Cloud Ru
 
 
 @app.command("enable")
+@with_common_options("enable_apis")
 def enable(
     service: ServiceArg,
     region: RegionOpt = "",
@@ -48,49 +38,35 @@ def enable(
         "repeatable).")] = None,
     attach: Annotated[bool, typer.Option("--attach", help="Attach the service project to the host if it is not "
                                          "(needs Shared VPC Admin, roles/compute.xpnAdmin).")] = False,
-    enable_apis: EnableApisOpt = False,
-    project: ProjectOpt = None,
-    format: FormatOpt = "text",
-    dry_run: DryRunOpt = False,
-    yes: YesOpt = False,
-    parallelism: ParallelismOpt = 8,
-    verbose: VerboseOpt = False,
-    detailed_exitcode: DetailedExitOpt = False,
+    *,
+    common: Common,
 ) -> None:
     """Connect the service; the host side (grants, Private Google Access) first. Run again: no changes."""
     from crpatterns.cli.flow import execute, guarded
-
-    common = Common(project, format, dry_run, yes, parallelism, verbose, detailed_exitcode, enable_apis=enable_apis)
 
     def body() -> int:
         from crpatterns.cli import shared_vpc_run
 
         inputs = shared_vpc_run.EnableInputs(service, region, host_project, network, subnet, image, egress, ingress,
-                                             tuple(network_tag or ()), tuple(invoker or ()), attach, project)
+                                             tuple(network_tag or ()), tuple(invoker or ()), attach, common.project)
         return execute(common, shared_vpc_run.enable_run(inputs))
 
     guarded(body)
 
 
 @app.command("disable")
+@with_common_options()
 def disable(
     service: ServiceArg,
     region: RegionOpt = "",
     revoke_host_access: Annotated[bool, typer.Option(
         "--revoke-host-access", help="Also remove the host-side grants crpatterns added, unless another service "
         "of the project still uses the subnet.")] = False,
-    project: ProjectOpt = None,
-    format: FormatOpt = "text",
-    dry_run: DryRunOpt = False,
-    yes: YesOpt = False,
-    parallelism: ParallelismOpt = 8,
-    verbose: VerboseOpt = False,
-    detailed_exitcode: DetailedExitOpt = False,
+    *,
+    common: Common,
 ) -> None:
     """Remove the service's VPC connection and restore the ingress it had before enable."""
     from crpatterns.cli.flow import execute, guarded
-
-    common = Common(project, format, dry_run, yes, parallelism, verbose, detailed_exitcode)
 
     def body() -> int:
         from crpatterns.cli import shared_vpc_run

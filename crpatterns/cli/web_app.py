@@ -7,19 +7,7 @@ from typing import Annotated
 import typer
 
 from crpatterns.cli.commands import add_destroy, add_status
-from crpatterns.cli.options import (
-    AdoptOpt,
-    Common,
-    DetailedExitOpt,
-    DryRunOpt,
-    EnableApisOpt,
-    FormatOpt,
-    ParallelismOpt,
-    ProjectOpt,
-    RegionOpt,
-    VerboseOpt,
-    YesOpt,
-)
+from crpatterns.cli.options import Common, RegionOpt, with_common_options
 
 app = typer.Typer(help="Cloud Run behind an external HTTPS load balancer protected by Identity-Aware Proxy.",
                   no_args_is_help=True)
@@ -30,6 +18,7 @@ NameArg = Annotated[
 
 
 @app.command("create")
+@with_common_options("adopt", "enable_apis")
 def create(
     name: NameArg,
     image: Annotated[str, typer.Option(help="Container image, e.g. us-docker.pkg.dev/P/REPO/IMG:TAG.")] = "",
@@ -47,20 +36,11 @@ def create(
     oauth_client_id: Annotated[str | None, typer.Option(help="Custom OAuth client for IAP.")] = None,
     oauth_client_secret_file: Annotated[str | None, typer.Option(help="File holding the OAuth client secret.")] = None,
     disable_default_url: Annotated[bool, typer.Option(help="Disable the run.app URL.")] = False,
-    adopt: AdoptOpt = False,
-    enable_apis: EnableApisOpt = False,
-    project: ProjectOpt = None,
-    format: FormatOpt = "text",
-    dry_run: DryRunOpt = False,
-    yes: YesOpt = False,
-    parallelism: ParallelismOpt = 8,
-    verbose: VerboseOpt = False,
-    detailed_exitcode: DetailedExitOpt = False,
+    *,
+    common: Common,
 ) -> None:
     """Create or update the app; the same command again changes nothing."""
     from crpatterns.cli.flow import execute, guarded
-
-    common = Common(project, format, dry_run, yes, parallelism, verbose, detailed_exitcode, adopt, enable_apis)
 
     def body() -> int:
         from crpatterns.cli import web_app_run
