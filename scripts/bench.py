@@ -144,8 +144,8 @@ PATTERNS: dict[str, dict[str, Any]] = {
 def prepare(emulator: Emulator, pattern: str) -> None:
     emulator.admin("POST", "reset")
     if PATTERNS[pattern].get("setup") == "xpn":
-        emulator.api("POST", "compute/v1/projects/demo-host/enableXpnHost")
-        time.sleep(emulator_op_latency + 0.1)
+        operation = emulator.api("POST", "compute/v1/projects/demo-host/enableXpnHost")
+        emulator.api("POST", "compute/v1/" + operation["selfLink"].split("/compute/v1/")[1] + "/wait")
 
 
 def bench_pattern(emulator: Emulator, pattern: str, op: float, read: float) -> dict[str, Any]:
@@ -227,18 +227,13 @@ def cli_help() -> dict[str, Any]:
     return {"cli_help_s": round(statistics.median(times), 3), "command": "crpatterns --help"}
 
 
-emulator_op_latency = 1.0
-
-
 def main() -> None:
-    global emulator_op_latency
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--op-latency", type=float, default=1.0)
     parser.add_argument("--read-latency", type=float, default=0.05)
     parser.add_argument("--fleet", type=int, default=20)
     parser.add_argument("--only", choices=sorted(PATTERNS))
     options = parser.parse_args()
-    emulator_op_latency = options.op_latency
     emulator = Emulator(options.op_latency, options.read_latency)
     report: dict[str, Any] = {
         "latency_model": {"op_s": options.op_latency, "read_s": options.read_latency,
