@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,7 +54,7 @@ def open_session(common: Common, console: Console, apis: tuple[str, ...]) -> Ses
     from crpatterns.gcp.clients import Clients
     from crpatterns.gcp.endpoint import Endpoint
     from crpatterns.gcp.http_log import CallLog
-    from crpatterns.gcp.preflight import ensure_apis, project_info
+    from crpatterns.gcp.preflight import disabled_apis, ensure_apis, project_info
     from crpatterns.gcp.project import resolve_project
     from crpatterns.kinds import all_kinds
 
@@ -63,8 +64,12 @@ def open_session(common: Common, console: Console, apis: tuple[str, ...]) -> Ses
     log = CallLog(emit=console.debug if common.verbose else None)
     clients = Clients(endpoint, log, pool_size=common.parallelism * 2)
     clients.credentials()  # missing credentials: one sentence saying how to get some, before any call
-    info = project_info(clients, project)
-    enabled = ensure_apis(clients, info, apis, enable=common.enable_apis and not common.dry_run)
+    with ThreadPoolExecutor(2, thread_name_prefix="preflight") as pool:
+        # Both reads at once: the API check takes the project id as well as its number.
+        off = pool.submit(disabled_apis, clients, project, apis)
+        info = project_info(clients, project)  # an unknown project is reported first
+        disabled = off.result()
+    enabled = ensure_apis(clients, info, disabled, enable=common.enable_apis and not common.dry_run)
     if enabled:
         console.say(f"Enabled APIs: {', '.join(enabled)}")
     kinds = all_kinds(clients)

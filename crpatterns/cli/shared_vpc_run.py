@@ -3,6 +3,7 @@ pattern's desired state to the flow; status gathers, judges (pure findings) and 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,8 +90,10 @@ def enable_run(inputs: EnableInputs) -> PatternRun:
 
         spec = shared_vpc.EnableSpec(project=session.project, project_number=session.number, **fields)
         shared_vpc.check_spec(spec)
-        host = facts.host_facts(session, spec)
-        return shared_vpc.enable(spec, host, facts.service(session, spec.name, spec.region))
+        with ThreadPoolExecutor(2, thread_name_prefix="facts") as pool:
+            service = pool.submit(facts.service, session, spec.name, spec.region)
+            host = facts.host_facts(session, spec)
+            return shared_vpc.enable(spec, host, service.result())
 
     return _run(inputs.name, inputs.region, decide)
 

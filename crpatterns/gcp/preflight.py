@@ -34,18 +34,24 @@ def project_info(clients: Clients, project: str) -> ProjectInfo:
     return ProjectInfo(found.project_id or project, found.name.removeprefix("projects/"))
 
 
-def ensure_apis(clients: Clients, info: ProjectInfo, services: tuple[str, ...], enable: bool) -> list[str]:
-    """Returns the services that were enabled; raises PlanError listing the disabled ones otherwise."""
+def disabled_apis(clients: Clients, project: str, services: tuple[str, ...]) -> list[str]:
+    """Which of `services` are off in the project (by id or number: Service Usage takes either, so this
+    read can run at the same time as the project lookup)."""
     enabled_state = types("google.cloud.service_usage_v1").State.ENABLED
     client = clients.service_usage()
-    parent = f"projects/{info.number}"
+    parent = f"projects/{project}"
     names = [f"{parent}/services/{s}" for s in services]
     try:
         found = with_retry(lambda: client.batch_get_services(request={"parent": parent, "names": names}))
     except Exception as error:
-        raise failures.describe(error, f"project {info.project_id}", "serviceusage.services.batchGet") from error
-    disabled = [s.config.name or s.name.rsplit("/", 1)[-1] for s in found.services
-                if s.state != enabled_state]
+        raise failures.describe(error, f"project {project}", "serviceusage.services.batchGet") from error
+    return [s.config.name or s.name.rsplit("/", 1)[-1] for s in found.services if s.state != enabled_state]
+
+
+def ensure_apis(clients: Clients, info: ProjectInfo, disabled: list[str], enable: bool) -> list[str]:
+    """Returns the services that were enabled; raises PlanError listing the disabled ones otherwise."""
+    client = clients.service_usage()
+    parent = f"projects/{info.number}"
     if not disabled:
         return []
     if not enable:
