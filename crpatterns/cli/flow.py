@@ -60,7 +60,6 @@ def open_session(common: Common, console: Console, apis: tuple[str, ...]) -> Ses
 
     endpoint = Endpoint.from_env()
     project = resolve_project(common.project, allow_adc=not endpoint.is_emulator)
-    _warm_up_imports()
     log = CallLog(emit=console.debug if common.verbose else None)
     clients = Clients(endpoint, log, pool_size=common.parallelism * 2)
     clients.credentials()  # missing credentials: one sentence saying how to get some, before any call
@@ -74,20 +73,6 @@ def open_session(common: Common, console: Console, apis: tuple[str, ...]) -> Ses
         console.say(f"Enabled APIs: {', '.join(enabled)}")
     kinds = all_kinds(clients)
     return Session(common, console, clients, cached(kinds), info.project_id, info.number, writers=kinds)
-
-
-def _warm_up_imports() -> None:
-    """Imports Compute's and Cloud Run's client modules in the background while the first calls (the
-    project, its APIs) wait on the network: they are the largest part of a command's start-up."""
-    import threading
-
-    def load() -> None:
-        from crpatterns.gcp.lazy_import import compute_types, run_types
-
-        compute_types()
-        run_types()
-
-    threading.Thread(target=load, name="warm-up", daemon=True).start()
 
 
 def make_plan(session: Session, run: PatternRun, destroy: bool = False) -> Plan:

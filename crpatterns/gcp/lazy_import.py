@@ -53,13 +53,22 @@ def client_class(package_name: str, service_module: str, class_name: str) -> Any
     """A client class, importing only its own service module, e.g.
     ("google.cloud.run_v2", "services", "ServicesClient")."""
     package(package_name)
+    package(f"{package_name}.types")  # its __init__ imports every message module of the API, too
     return getattr(importlib.import_module(f"{package_name}.services.{service_module}"), class_name)
 
 
 def types(package_name: str) -> Any:
-    """`<package>.types`: the API's message classes."""
+    """`<package>.types`: the API's message classes (all of them, on first use of a name)."""
     package(package_name)
+    package(f"{package_name}.types")
     return importlib.import_module(f"{package_name}.types")
+
+
+def type_module(package_name: str, module: str) -> Any:
+    """One message module, e.g. ("google.cloud.run_v2", "service"): only what it needs is imported."""
+    package(package_name)
+    package(f"{package_name}.types")
+    return importlib.import_module(f"{package_name}.types.{module}")
 
 
 COMPUTE = "google.cloud.compute_v1"
@@ -70,5 +79,6 @@ def compute_types() -> Any:
     return types(COMPUTE)
 
 
-def run_types() -> Any:
-    return types(RUN)
+def run_service_type() -> Any:
+    """google.cloud.run_v2.Service."""
+    return type_module(RUN, "service").Service

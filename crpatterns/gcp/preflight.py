@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from crpatterns.errors import ApiCallError, PlanError
 from crpatterns.gcp import failures
 from crpatterns.gcp.clients import Clients
-from crpatterns.gcp.lazy_import import types
+from crpatterns.gcp.lazy_import import type_module
 from crpatterns.gcp.retry import with_retry
 
 
@@ -37,7 +37,7 @@ def project_info(clients: Clients, project: str) -> ProjectInfo:
 def disabled_apis(clients: Clients, project: str, services: tuple[str, ...]) -> list[str]:
     """Which of `services` are off in the project (by id or number: Service Usage takes either, so this
     read can run at the same time as the project lookup)."""
-    enabled_state = types("google.cloud.service_usage_v1").State.ENABLED
+    enabled_state = type_module("google.cloud.service_usage_v1", "resources").State.ENABLED
     client = clients.service_usage()
     parent = f"projects/{project}"
     names = [f"{parent}/services/{s}" for s in services]

@@ -16,7 +16,7 @@ from typing import Any
 
 from crpatterns.engine import diff as diffing
 from crpatterns.engine.model import Actual, Change, Scope
-from crpatterns.gcp.lazy_import import run_types
+from crpatterns.gcp.lazy_import import run_service_type
 from crpatterns.gcp.operations import wait_run
 from crpatterns.kinds.base import Kind, is_not_found
 
@@ -63,7 +63,7 @@ class RunServices(Kind):
         return self.clients.run_services()
 
     def build(self, body: dict[str, Any]) -> Any:
-        return run_types().Service.from_json(json.dumps(body))
+        return run_service_type().from_json(json.dumps(body))
 
     def read(self, scope: Scope, name: str) -> dict[str, Any] | None:
         def get() -> dict[str, Any] | None:
