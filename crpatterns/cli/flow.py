@@ -46,7 +46,6 @@ class PatternRun:
     # nothing desires them (or never owned but mentions), with the reason the plan gives.
     keep: Callable[[Session, Observation], dict[ObservedKey, str]] | None = None
     after_apply: Callable[[Session, Plan], list[str]] | None = None
-    extra_json: dict[str, Any] = field(default_factory=dict)
 
 
 def open_session(common: Common, console: Console, apis: tuple[str, ...]) -> Session:
@@ -94,7 +93,7 @@ def make_plan(session: Session, run: PatternRun, destroy: bool = False) -> Plan:
     return plan
 
 
-def show_plan(session: Session, plan: Plan, extra: dict[str, Any] | None = None) -> None:
+def show_plan(session: Session, plan: Plan) -> None:
     if session.common.format == "json":
         return  # printed once, with the apply result, at the end
     from crpatterns.render.plan_text import render
@@ -109,7 +108,7 @@ def execute(common: Common, run: PatternRun, destroy: bool = False) -> int:
     session = open_session(common, console, run.apis)
     plan = make_plan(session, run, destroy)
     show_plan(session, plan)
-    document_extra: dict[str, Any] = dict(run.extra_json)
+    document_extra: dict[str, Any] = {}
     if not plan.has_changes or common.dry_run:
         if common.format == "json":
             _print_json(console, plan, document_extra)
