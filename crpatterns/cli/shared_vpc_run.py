@@ -31,10 +31,7 @@ class EnableInputs:
 
 
 def _name_and_region(name: str, region: str) -> None:
-    check.service_id(name, "SERVICE")
-    if not region:
-        raise UsageError("--region is required: the Cloud Run service's region, e.g. --region us-central1.")
-    check.region(region)
+    check.name_and_region(name, region, flag="SERVICE")
 
 
 def _choice(value: str, choices: dict[str, str], flag: str) -> str:

@@ -32,12 +32,7 @@ class Inputs:
 
 
 def _name_and_region(name: str, region: str) -> None:
-    check.service_id(name)
-    names = web_app.Names.of(name)
-    check.compute_names({k: v for k, v in vars(names).items() if k != "service"})
-    if not region:
-        raise UsageError("--region is required: the Cloud Run region, e.g. --region us-central1.")
-    check.region(region)
+    check.name_and_region(name, region, web_app.Names.of(name))
 
 
 def validate(inputs: Inputs) -> dict[str, Any]:

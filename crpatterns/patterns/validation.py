@@ -44,6 +44,17 @@ def service_id(value: str, flag: str = "NAME") -> str:
     return value
 
 
+def name_and_region(name: str, region_name: str, derived: object | None = None, flag: str = "NAME") -> None:
+    """The checks every command starts with: the service name (and the Compute names derived from it,
+    given as a Names dataclass whose `service` field is the name itself) and the region."""
+    service_id(name, flag)
+    if derived is not None:
+        compute_names({k: v for k, v in vars(derived).items() if k != "service"}, flag)
+    if not region_name:
+        raise UsageError("--region is required: the Cloud Run region, e.g. --region us-central1.")
+    region(region_name)
+
+
 def compute_names(names: dict[str, str], flag: str = "NAME") -> None:
     for what, name in names.items():
         if not COMPUTE_NAME.match(name):
