@@ -69,8 +69,9 @@ def test_create_makes_a_proxy_subnet_when_none_is_active_and_every_field_is_set(
     proxy_ = one(emulator, "regions/targetHttpProxies", "api-http-proxy")
     assert proxy_["urlMap"] == url_map["selfLink"]
     rule = one(emulator, "regions/forwardingRules", "api-rule")
-    assert (rule["loadBalancingScheme"], rule["IPProtocol"], rule["ports"], rule["networkTier"]) == (
-        "INTERNAL_MANAGED", "TCP", ["80"], "PREMIUM")
+    assert (rule["loadBalancingScheme"], rule["IPProtocol"], rule["portRange"], rule["networkTier"]) == (
+        "INTERNAL_MANAGED", "TCP", "80-80", "PREMIUM")
+    assert "ports" not in rule  # Application Load Balancers take portRange (discovery, ForwardingRule.ports)
     assert rule["network"] == f"{COMPUTE}/global/networks/default"
     assert rule["subnetwork"] == f"{COMPUTE}/regions/{REGION}/subnetworks/default"
     assert rule["target"] == proxy_["selfLink"] and not rule.get("allowGlobalAccess")

@@ -59,7 +59,7 @@ def test_port_443_serves_a_regional_self_managed_certificate(emulator: Any, tmp_
     assert proxy["sslCertificates"] == [certificate["selfLink"]]
     assert proxy["urlMap"] == one(emulator, "regions/urlMaps", "api-urlmap")["selfLink"]
     rule = one(emulator, "regions/forwardingRules", "api-rule")
-    assert rule["ports"] == ["443"] and rule["target"] == proxy["selfLink"]
+    assert rule["portRange"] == "443-443" and rule["target"] == proxy["selfLink"]
     assert inventory_items(emulator, "regions/targetHttpProxies") == []
     no_changes(emulator, *args)
     status = run("internal-api", "status", "api", "--region", REGION, "--project", PROJECT)
@@ -78,7 +78,7 @@ def test_a_port_change_replaces_the_rule_keeping_its_ip_and_drops_the_http_proxy
     assert '- compute.regionTargetHttpProxies api-http-proxy' in outcome.stdout
     assert "--port changed" in outcome.stdout
     rule = one(emulator, "regions/forwardingRules", "api-rule")
-    assert (rule["IPAddress"], rule["ports"]) == (ip, ["443"])
+    assert (rule["IPAddress"], rule["portRange"]) == (ip, "443-443")
     assert rule["target"].endswith("/targetHttpsProxies/api-https-proxy")
     assert inventory_items(emulator, "regions/targetHttpProxies") == []
     no_changes(emulator, *args)

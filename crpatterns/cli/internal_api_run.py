@@ -200,7 +200,7 @@ def gather_status(session: Session, name: str, region: str) -> dict[str, Any]:
     report["loadBalancer"] = rule is not None
     if rule is None:
         return report
-    port = int((rule.get("ports") or [rule.get("portRange", "80").split("-")[0]])[0])
+    port = pattern.rule_port(rule) or 0
     report.update(ip=rule.get("IPAddress"), port=port, globalAccess=bool(rule.get("allowGlobalAccess")),
                   network=rule.get("network", "").rsplit("/", 1)[-1],
                   subnet=rule.get("subnetwork", "").rsplit("/", 1)[-1])

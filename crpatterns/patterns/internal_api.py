@@ -287,7 +287,10 @@ def proxy_range(spec: InternalApiSpec, facts: Facts) -> str:
 def forwarding_rule(spec: InternalApiSpec, facts: Facts, proxy_role: str) -> Desired:
     body: dict[str, Any] = {
         "IPProtocol": "TCP",
-        "ports": [str(spec.port)],
+        # Application Load Balancers take portRange, never ports (discovery, ForwardingRule.portRange: "...
+        # applicable only to ... internal and external Application Load Balancers"); a rule an earlier
+        # version made with `ports` differs in this immutable field and is replaced by the usual plan.
+        "portRange": f"{spec.port}-{spec.port}",
         "loadBalancingScheme": "INTERNAL_MANAGED",
         "network": Ref("network"),
         "subnetwork": Ref("subnet"),
@@ -312,11 +315,18 @@ def forwarding_rule(spec: InternalApiSpec, facts: Facts, proxy_role: str) -> Des
         notes.append("--global-access changed: Google fixes allowGlobalAccess when a forwarding rule is created, so "
                      "the rule is replaced (deleted, then re-created with the same name and IP; callers see a short "
                      "interruption)")
-    if now is not None and [str(p) for p in now.get("ports", [])] != [str(spec.port)]:
+    if now is not None and rule_port(now) != spec.port:
         notes.append(f"--port changed: the rule is replaced and listens on port {spec.port}; callers must use the "
                      "new port")
     return Desired("rule", "compute.forwardingRules", Names.of(spec.name).rule, Scope(spec.project, spec.region),
                    body, depends_on=("proxy-subnet",), notes=tuple(notes))
+
+
+def rule_port(rule: dict[str, Any]) -> int | None:
+    """The port a rule listens on: its portRange ("80-80"), or the `ports` an earlier version sent."""
+    text = rule.get("portRange") or next(iter(rule.get("ports") or []), "")
+    low = str(text).split("-")[0]
+    return int(low) if low.isdigit() else None
 
 
 def pinnable_ip(spec: InternalApiSpec, facts: Facts, rule: dict[str, Any]) -> bool:

@@ -87,7 +87,7 @@ def test_every_resource_has_the_stated_fields() -> None:
     assert desired["neg"].body["networkEndpointType"] == "SERVERLESS"
     rule = desired["rule"].body
     assert rule["loadBalancingScheme"] == "INTERNAL_MANAGED" and rule["IPProtocol"] == "TCP"
-    assert rule["ports"] == ["80"] and rule["networkTier"] == "PREMIUM" and rule["allowGlobalAccess"] is True
+    assert rule["portRange"] == "80-80" and "ports" not in rule and rule["networkTier"] == "PREMIUM" and rule["allowGlobalAccess"] is True
     assert rule["network"] == Ref("network") and rule["subnetwork"] == Ref("subnet")
     assert rule["target"] == Ref("http-proxy") and "IPAddress" not in rule
     invoker = desired["invoker"]
@@ -100,7 +100,7 @@ def test_port_443_uses_a_regional_certificate_and_https_proxy() -> None:
     assert desired["certificate"].kind == "compute.regionSslCertificates"
     assert desired["certificate"].sensitive == ("privateKey",)
     assert desired["https-proxy"].body == {"urlMap": Ref("url-map"), "sslCertificates": [Ref("certificate")]}
-    assert desired["rule"].body["target"] == Ref("https-proxy") and desired["rule"].body["ports"] == ["443"]
+    assert desired["rule"].body["target"] == Ref("https-proxy") and desired["rule"].body["portRange"] == "443-443"
     assert "http-proxy" not in desired
 
 
@@ -112,7 +112,7 @@ def test_a_static_ip_is_an_address_reserved_in_the_subnet() -> None:
 
 
 def test_an_ephemeral_ip_is_pinned_so_a_replacement_keeps_it_and_global_access_change_is_noted() -> None:
-    rule = {"name": "api-rule", "IPAddress": "10.0.0.2", "ports": ["80"], "allowGlobalAccess": False}
+    rule = {"name": "api-rule", "IPAddress": "10.0.0.2", "portRange": "80-80", "allowGlobalAccess": False}
     desired = by_role(pattern.desired(spec(global_access=True), facts(region_rules=(rule,))))["rule"]
     assert desired.body["IPAddress"] == "10.0.0.2"
     assert any("--global-access changed" in n for n in desired.notes)
