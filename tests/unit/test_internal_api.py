@@ -87,7 +87,8 @@ def test_every_resource_has_the_stated_fields() -> None:
     assert desired["neg"].body["networkEndpointType"] == "SERVERLESS"
     rule = desired["rule"].body
     assert rule["loadBalancingScheme"] == "INTERNAL_MANAGED" and rule["IPProtocol"] == "TCP"
-    assert rule["portRange"] == "80-80" and "ports" not in rule and rule["networkTier"] == "PREMIUM" and rule["allowGlobalAccess"] is True
+    assert rule["portRange"] == "80-80" and "ports" not in rule
+    assert rule["networkTier"] == "PREMIUM" and rule["allowGlobalAccess"] is True
     assert rule["network"] == Ref("network") and rule["subnetwork"] == Ref("subnet")
     assert rule["target"] == Ref("http-proxy") and "IPAddress" not in rule
     invoker = desired["invoker"]
