@@ -141,8 +141,17 @@ PATTERNS: dict[str, dict[str, Any]] = {
 }
 
 
-def prepare(emulator: Emulator, pattern: str) -> None:
+# The --invoker of the internal-api runs: a real project would have it; the emulator needs it declared.
+INVOKER_ACCOUNT = "frontend@demo-project.iam.gserviceaccount.com"
+
+
+def reset(emulator: Emulator) -> None:
     emulator.admin("POST", "reset")
+    emulator.admin("POST", "service-accounts", {"email": INVOKER_ACCOUNT})
+
+
+def prepare(emulator: Emulator, pattern: str) -> None:
+    reset(emulator)
     if PATTERNS[pattern].get("setup") == "xpn":
         operation = emulator.api("POST", "compute/v1/projects/demo-host/enableXpnHost")
         emulator.api("POST", "compute/v1/" + operation["selfLink"].split("/compute/v1/")[1] + "/wait")
@@ -184,7 +193,7 @@ def bench_pattern(emulator: Emulator, pattern: str, op: float, read: float) -> d
 
 
 def bench_fleet(emulator: Emulator, count: int) -> dict[str, Any]:
-    emulator.admin("POST", "reset")
+    reset(emulator)
     emulator.admin("DELETE", "requests")
     base = PATTERNS["internal-api"]["create"]
 

@@ -13,6 +13,15 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
+# User-managed service accounts the tests grant roles to. A real project would have created them; the
+# emulator, which has no IAM API, refuses a grant to an account it was not told exists (as Google answers
+# "Service account ... does not exist."), so the test setup declares them after every start and reset.
+TEST_SERVICE_ACCOUNTS = (
+    "frontend@demo-project.iam.gserviceaccount.com",
+    "caller@demo-service.iam.gserviceaccount.com",
+    "runner@demo-service.iam.gserviceaccount.com",
+)
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -47,6 +56,7 @@ class EmulatorProcess:
                 raise RuntimeError(f"the emulator exited with {process.returncode}")
             try:
                 emulator.admin("GET", "health")
+                emulator.seed_accounts()
                 return emulator
             except OSError:
                 time.sleep(0.05)
@@ -85,6 +95,14 @@ class EmulatorProcess:
 
     def reset(self) -> None:
         self.admin("POST", "reset")
+        self.seed_accounts()
+
+    def seed_accounts(self) -> None:
+        for email in TEST_SERVICE_ACCOUNTS:
+            self.add_service_account(email)
+
+    def add_service_account(self, email: str) -> None:
+        self.admin("POST", "service-accounts", {"email": email})
 
     def requests(self) -> list[dict[str, Any]]:
         return self.admin("GET", "requests")["requests"]

@@ -13,15 +13,22 @@ POST /_emulator/dns-ready              {"domain": FQDN}: DNS for the domain poin
 POST /_emulator/projects               {"projectId", "number", "services": [...] (default all),
                                        "domainRestrictedSharing": bool}: add a project
 POST /_emulator/latency                {"op": seconds, "read": seconds}
+POST /_emulator/service-accounts       {"email": "NAME@PROJECT.iam.gserviceaccount.com"}: the account exists
+                                       (the emulator has no IAM API; docs/google-behaviour.md, "IAM policies")
+POST /_emulator/custom-roles           {"name": "projects/P/roles/X" | "organizations/O/roles/X"}: the
+                                       custom role exists
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request, Response
 
+from crpatterns.emulator.core.iam import USER_MANAGED_ACCOUNT
+from crpatterns.emulator.core.roles import CUSTOM_ROLE
 from crpatterns.emulator.core.world import SERVICE_TITLES, Project
 
 if TYPE_CHECKING:
@@ -30,6 +37,15 @@ if TYPE_CHECKING:
 
 def _json(body: Any, status: int = 200) -> Response:
     return Response(json.dumps(body, indent=1), status=status, content_type="application/json")
+
+
+def _declare(world: Any, into: set[str], value: str, shape: re.Pattern[str], field: str) -> Response:
+    """Adds a service account or custom role (they stay until the next reset, like added projects)."""
+    if not shape.match(value):
+        return _json({"error": {"code": 400, "message": f"'{field}' must match {shape.pattern}"}}, 400)
+    with world.lock:
+        into.add(value)
+    return _json({field: value})
 
 
 def handle_admin(emulator: Emulator, request: Request) -> Response:
@@ -52,6 +68,8 @@ def handle_admin(emulator: Emulator, request: Request) -> Response:
                 for p in world.projects.values()
             ]
             inventory["serviceAgents"] = sorted(world.service_agents)
+            inventory["serviceAccounts"] = sorted(world.service_accounts)
+            inventory["customRoles"] = sorted(world.custom_roles)
             inventory["iam"] = {key: policy for key, policy in sorted(world.iam.policies.items())
                                 if policy.get("bindings")}
         return _json(inventory)
@@ -90,6 +108,10 @@ def handle_admin(emulator: Emulator, request: Request) -> Response:
         )
         emulator.add_project(world, emulator.modules, project)
         return _json({"projectId": project.project_id, "number": project.number})
+    if key == ("POST", "service-accounts"):
+        return _declare(world, world.service_accounts, body.get("email", ""), USER_MANAGED_ACCOUNT, "email")
+    if key == ("POST", "custom-roles"):
+        return _declare(world, world.custom_roles, body.get("name", ""), CUSTOM_ROLE, "name")
     if key == ("POST", "latency"):
         world.op_latency = float(body.get("op", world.op_latency))
         world.read_latency = float(body.get("read", world.read_latency))

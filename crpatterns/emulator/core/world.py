@@ -52,8 +52,13 @@ class World:
         self.read_latency = read_latency
         self.projects: dict[str, Project] = {}
         # Service agents that exist, by email. Some exist once their API is enabled; IAP's only after
-        # generateServiceIdentity (gcp-behaviour.md, "IAP v1").
+        # generateServiceIdentity (docs/google-behaviour.md, "IAP v1").
         self.service_agents: set[str] = set()
+        # User-managed service accounts (NAME@PROJECT.iam.gserviceaccount.com) and custom roles
+        # (projects/P/roles/X): the emulator has no IAM API, so they exist once declared through
+        # /_emulator/service-accounts and /_emulator/custom-roles (docs/google-behaviour.md, "IAM policies").
+        self.service_accounts: set[str] = set()
+        self.custom_roles: set[str] = set()
         self.apis: dict[str, Any] = {}
         # Every API's IAM policies, keyed by full resource name ("//run.googleapis.com/projects/...").
         from crpatterns.emulator.core.iam import PolicyStore

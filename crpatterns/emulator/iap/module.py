@@ -13,6 +13,7 @@ from typing import Any
 
 from crpatterns.emulator.core import discovery
 from crpatterns.emulator.core.fieldmask import apply_mask
+from crpatterns.emulator.core.iam import requested_version
 from crpatterns.emulator.core.proto_enums import numbering
 from crpatterns.emulator.core.routing import Api, ApiRequest, Route
 from crpatterns.emulator.core.world import Project, World
@@ -63,7 +64,8 @@ class IapModule:
 
     def get_iam_policy(self, request: ApiRequest) -> dict[str, Any]:
         resource = self._parse(request.params["resource"], "iap.web.getIamPolicy")
-        return self.world.iam.get(resource.policy_key)
+        options = (request.body or {}).get("options") or {}
+        return self.world.iam.get(resource.policy_key, requested_version(options.get("requestedPolicyVersion")))
 
     def set_iam_policy(self, request: ApiRequest) -> dict[str, Any]:
         resource = self._parse(request.params["resource"], "iap.web.setIamPolicy")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from crpatterns.emulator.core.errors import permission_denied_project
+from crpatterns.emulator.core.iam import requested_version
 from crpatterns.emulator.core.routing import Api, ApiRequest, Route
 from crpatterns.emulator.core.world import Project, World
 
@@ -37,7 +38,8 @@ class _Base:
 
     def get_policy(self, request: ApiRequest, param: str) -> dict[str, Any]:
         project = _project(request, param, "resourcemanager.projects.getIamPolicy")
-        return self.world.iam.get(policy_key(project))
+        options = (request.body or {}).get("options") or {}
+        return self.world.iam.get(policy_key(project), requested_version(options.get("requestedPolicyVersion")))
 
     def set_policy(self, request: ApiRequest, param: str) -> dict[str, Any]:
         project = _project(request, param, "resourcemanager.projects.setIamPolicy")

@@ -16,6 +16,7 @@ from typing import Any
 from crpatterns.emulator.core import discovery
 from crpatterns.emulator.core.errors import ApiError
 from crpatterns.emulator.core.fieldmask import apply_mask
+from crpatterns.emulator.core.iam import requested_version
 from crpatterns.emulator.core.longrunning import LongRunningOperations, parse_duration
 from crpatterns.emulator.core.proto_enums import numbering
 from crpatterns.emulator.core.routing import Api, ApiRequest, Route
@@ -245,7 +246,8 @@ class RunModule:
 
     def get_iam_policy(self, request: ApiRequest) -> dict[str, Any]:
         record = self._record(request)
-        return self.world.iam.get(policy_key(record.project.project_id, record.location, record.service_id))
+        return self.world.iam.get(policy_key(record.project.project_id, record.location, record.service_id),
+                                  requested_version(request.arg("options.requestedPolicyVersion")))
 
     def set_iam_policy(self, request: ApiRequest) -> dict[str, Any]:
         record = self._record(request)
