@@ -261,13 +261,16 @@ def compute_operations(via: EmulatorProcess) -> None:
 
 def shared_vpc_compute(via: EmulatorProcess) -> None:
     """The host side of Shared VPC: a network and subnet in demo-host, Shared VPC on, demo-service
-    attached, the service project's Cloud Run agent granted networkUser on the subnet."""
-    from tests.emulator.serverless import attach, enable_xpn_host, grant_on_subnet, shared_vpc_host
+    attached, the service project's Cloud Run agent granted networkUser on the subnet and networkViewer on
+    the host (https://cloud.google.com/run/docs/configuring/shared-vpc-direct-vpc#set_up_iam_permissions)."""
+    from tests.emulator.serverless import attach, enable_xpn_host, grant_on_project, grant_on_subnet, shared_vpc_host
 
     shared_vpc_host(via)
     enable_xpn_host(via)
     attach(via)
-    grant_on_subnet(via, "serviceAccount:service-100000000003@serverless-robot-prod.iam.gserviceaccount.com")
+    agent = "serviceAccount:service-100000000003@serverless-robot-prod.iam.gserviceaccount.com"
+    grant_on_subnet(via, agent)
+    grant_on_project(via, agent)
     projects = compute(via, "ProjectsClient")
     projects.get(project="demo-host")
     projects.get_xpn_host(project="demo-service")

@@ -76,6 +76,23 @@ def grant_on_subnet(emulator: EmulatorProcess, member: str, subnet: str = "run-e
                           region_set_policy_request_resource=compute_v1.RegionSetPolicyRequest(policy=policy))
 
 
+def grant_on_project(emulator: EmulatorProcess, member: str, project: str = "demo-host",
+                     role: str = "roles/compute.networkViewer") -> None:
+    """Adds a binding to the project's policy through Resource Manager v3 (read-modify-write)."""
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import resourcemanager_v3
+    from google.iam.v1 import iam_policy_pb2, options_pb2, policy_pb2
+
+    from tests.emulator.clients import options
+
+    client = resourcemanager_v3.ProjectsClient(transport="rest", client_options=options(emulator),
+                                               credentials=AnonymousCredentials())
+    policy = client.get_iam_policy(request=iam_policy_pb2.GetIamPolicyRequest(
+        resource=f"projects/{project}", options=options_pb2.GetPolicyOptions(requested_policy_version=3)))
+    policy.bindings.append(policy_pb2.Binding(role=role, members=[member]))
+    client.set_iam_policy(request=iam_policy_pb2.SetIamPolicyRequest(resource=f"projects/{project}", policy=policy))
+
+
 def backend_service(emulator: EmulatorProcess, name: str = "web-backend", region: str | None = None,
                     ) -> compute_v1.BackendService:
     """A backend service in demo-project (global EXTERNAL_MANAGED, or regional INTERNAL_MANAGED), created

@@ -1,6 +1,8 @@
 """Direct VPC egress into a Shared VPC subnet: the revision fails until the host is a Shared VPC host, the
-service project is attached, and the service project's Cloud Run agent holds roles/compute.networkUser
-on the subnet or the host project (gcp-behaviour.md, "Shared VPC"). The host side is built through the
+service project is attached, and the service project's Cloud Run agent holds roles/compute.networkUser on
+the host project, or networkUser on the subnet plus roles/compute.networkViewer on the host project
+(https://cloud.google.com/run/docs/configuring/shared-vpc-direct-vpc#set_up_iam_permissions; docs/
+google-behaviour.md, "Cloud Run: Direct VPC egress and Shared VPC"). The host side is built through the
 Compute API."""
 
 from __future__ import annotations
@@ -12,7 +14,15 @@ from google.cloud import resourcemanager_v3, run_v2
 from google.iam.v1 import iam_policy_pb2, policy_pb2
 
 from tests.emulator.clients import options, run_services
-from tests.emulator.serverless import REGION, attach, enable_xpn_host, grant_on_subnet, service, shared_vpc_host
+from tests.emulator.serverless import (
+    REGION,
+    attach,
+    enable_xpn_host,
+    grant_on_project,
+    grant_on_subnet,
+    service,
+    shared_vpc_host,
+)
 
 SERVICE_PARENT = f"projects/demo-service/locations/{REGION}"
 AGENT = "service-100000000003@serverless-robot-prod.iam.gserviceaccount.com"
@@ -49,6 +59,10 @@ def test_refused_until_host_attachment_and_grant_are_all_present(emulator):
     message = create_failing(emulator, subnet, "no-grant")
     assert AGENT in message and "roles/compute.networkUser" in message and subnet in message
     grant_on_subnet(emulator, f"serviceAccount:{AGENT}")
+    # networkUser on the subnet gives compute.subnetworks.use there, not the network reads on the host.
+    message = create_failing(emulator, subnet, "no-viewer")
+    assert "compute.networks.get" in message and "roles/compute.networkViewer" in message and AGENT in message
+    grant_on_project(emulator, f"serviceAccount:{AGENT}")
     client = run_services(emulator)
     created = client.create_service(parent=SERVICE_PARENT, service_id="granted",
                                     service=egress_service(subnet)).result(timeout=30)
@@ -81,6 +95,15 @@ def test_a_grant_to_someone_else_does_not_count(emulator):
     grant_on_subnet(emulator, "serviceAccount:service-100000000001@serverless-robot-prod.iam.gserviceaccount.com")
     grant_on_subnet(emulator, f"serviceAccount:{AGENT}", role="roles/compute.networkViewer")
     assert AGENT in create_failing(emulator, subnet, "wrong-grant")
+
+
+def test_network_viewer_on_the_host_without_network_user_fails(emulator):
+    subnet = shared_vpc_host(emulator)
+    enable_xpn_host(emulator)
+    attach(emulator)
+    grant_on_project(emulator, f"serviceAccount:{AGENT}")
+    message = create_failing(emulator, subnet, "viewer-only")
+    assert "'compute.subnetworks.use'" in message and "roles/compute.networkUser" in message
 
 
 def test_the_refusal_shows_after_the_operation_latency(emulator):

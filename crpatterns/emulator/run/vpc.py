@@ -1,6 +1,7 @@
 """Direct VPC egress: which subnet a revision uses, and whether Cloud Run may use it.
 
-Rules (gcp-behaviour.md, "Cloud Run Admin API v2" and "Shared VPC"; discovery, NetworkInterface):
+Rules (docs/google-behaviour.md, "Cloud Run: Direct VPC egress and Shared VPC"; discovery run.v2,
+NetworkInterface):
 - network and/or subnetwork, as full paths `projects/HOST/global/networks/N` /
   `projects/HOST/regions/R/subnetworks/S`, or short names meaning the service's own project.
   "If subnetwork is not specified, the subnetwork with the same name with the network will be used";
@@ -8,9 +9,17 @@ Rules (gcp-behaviour.md, "Cloud Run Admin API v2" and "Shared VPC"; discovery, N
 - The subnet must exist and be in the service's region: checked when the request arrives (400; the timing
   and wording are UNCONFIRMED).
 - A subnet in another project works only when that project is a Shared VPC host, the service project is
-  attached to it, and the service project's Cloud Run service agent holds roles/compute.networkUser on the
-  subnet or on the host project. Otherwise the revision fails: the operation ends in error and the service's
-  terminalCondition fails (gcp-behaviour.md: "the revision fails (exact text UNCONFIRMED)").
+  attached to it, and the service project's Cloud Run service agent may use the subnet and read the host's
+  network. https://cloud.google.com/run/docs/configuring/shared-vpc-direct-vpc#set_up_iam_permissions asks
+  for either roles/compute.networkUser on the host project, or roles/compute.networkUser on the subnet plus
+  roles/compute.networkViewer on the host project (as quoted in terraform-google-modules/
+  terraform-google-project-factory#998 and chainguard-dev/terraform-infra-common#84); the permissions behind
+  them are compute.subnetworks.use on the subnet and compute.networks.get, compute.addresses.get/list on the
+  project (https://cloud.google.com/functions/docs/running/direct-vpc, "Custom permissions"). A grant on a
+  subnet covers only that subnet, so the network reads need a project-level role.
+  Otherwise the revision fails when it is created: the operation ends in error and the service's
+  terminalCondition fails (wording UNCONFIRMED: the emulator names the agent, the missing permission and the
+  role to grant).
 """
 
 from __future__ import annotations
@@ -22,6 +31,18 @@ from crpatterns.emulator.core.world import Project, World
 from crpatterns.emulator.run.errors import violation
 
 NETWORK_USER = "roles/compute.networkUser"
+NETWORK_VIEWER = "roles/compute.networkViewer"
+SUBNET_USE = "compute.subnetworks.use"
+NETWORK_READS = "compute.networks.get"  # with compute.addresses.get and compute.addresses.list
+# Predefined roles holding each permission (https://cloud.google.com/iam/docs/roles-permissions/compute and
+# .../roles-overview#basic). networkUser includes the network reads too, which is why it alone suffices on
+# the host project.
+ROLES_WITH = {
+    SUBNET_USE: frozenset({NETWORK_USER, "roles/compute.networkAdmin", "roles/compute.admin", "roles/editor",
+                           "roles/owner"}),
+    NETWORK_READS: frozenset({NETWORK_USER, NETWORK_VIEWER, "roles/compute.networkAdmin", "roles/compute.admin",
+                              "roles/compute.viewer", "roles/viewer", "roles/editor", "roles/owner"}),
+}
 
 
 def run_agent(project: Project) -> str:
@@ -85,20 +106,38 @@ def revision_failure(world: World, project: Project, region: str, template: dict
     (at the end of the operation), so grants made while it runs count, as with Google's reconciliation."""
     state = _compute(world)
     for interface in interfaces(template):
-        _, subnet_path = subnet_of(interface, project.project_id, region)
+        network_path, subnet_path = subnet_of(interface, project.project_id, region)
         host = state.project_id(subnet_path.split("/")[1])
         if host == project.project_id:
             continue
-        agent = run_agent(project)
         if not queries.is_xpn_host(state, host):
             return (f"Project '{host}' is not a Shared VPC host project, so subnetwork '{subnet_path}' cannot be "
                     f"used by project '{project.project_id}'.")
         if queries.xpn_host_of(state, project.project_id) != host:
             return (f"Project '{project.project_id}' is not attached as a service project to the Shared VPC host "
                     f"project '{host}', so it cannot use subnetwork '{subnet_path}'.")
-        members = queries.subnet_policy_members(world, subnet_path, NETWORK_USER)
-        members |= world.iam.members_with_role(f"//cloudresourcemanager.googleapis.com/projects/{host}", NETWORK_USER)
-        if f"serviceAccount:{agent}" not in members:
-            return (f"The Cloud Run service agent {agent} lacks permission 'compute.subnetworks.use' on subnetwork "
-                    f"'{subnet_path}'. Grant it {NETWORK_USER} on the subnetwork, or on the host project '{host}'.")
+        missing = _missing_grant(world, run_agent(project), host, subnet_path, network_path)
+        if missing:
+            return missing
+    return None
+
+
+def _holds(world: World, member: str, policy_keys: list[str], permission: str) -> bool:
+    return any(member in world.iam.members_with_role(key, role)
+               for key in policy_keys for role in ROLES_WITH[permission])
+
+
+def _missing_grant(world: World, agent: str, host: str, subnet_path: str, network_path: str | None) -> str | None:
+    """The sentence saying which grant the agent lacks on the host, or None."""
+    member = f"serviceAccount:{agent}"
+    host_policy = f"//cloudresourcemanager.googleapis.com/projects/{host}"
+    subnet_policy = queries.subnet_policy_key(_compute(world), subnet_path)
+    if not _holds(world, member, [subnet_policy, host_policy], SUBNET_USE):
+        return (f"The Cloud Run service agent {agent} lacks permission '{SUBNET_USE}' on subnetwork "
+                f"'{subnet_path}'. Grant it {NETWORK_USER} on the subnetwork, or on the host project '{host}'.")
+    if not _holds(world, member, [host_policy], NETWORK_READS):
+        network = network_path or f"the network of subnetwork '{subnet_path}'"
+        return (f"The Cloud Run service agent {agent} lacks permission '{NETWORK_READS}' on {network} and "
+                f"'compute.addresses.list' in the host project '{host}'. Grant it {NETWORK_VIEWER} (or "
+                f"{NETWORK_USER}) on the host project '{host}'.")
     return None
