@@ -18,8 +18,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from crpatterns.emulator.compute import regions as compute_regions
 from crpatterns.emulator.core.errors import ApiError, permission_denied_project, service_disabled
 from crpatterns.emulator.core.world import SERVICE_TITLES, Project, World
+from crpatterns.emulator.run.locations import RUN_REGIONS
 
 IAP_SERVICE = "iap.googleapis.com"
 _FORM = re.compile(
@@ -75,6 +77,8 @@ def parse(world: World, resource: str, permission: str) -> IapResource:
     kind, region, service = match["kind"], match["region"], match["service"]
     if kind == "cloud_run" and not region:
         raise invalid(resource)  # Cloud Run resources are always regional
+    if region and not _region_exists(kind, region):
+        raise not_found(resource)
     uid = None
     if service:
         if kind == "compute":
@@ -87,6 +91,15 @@ def parse(world: World, resource: str, permission: str) -> IapResource:
             raise not_found(resource)
         service, uid = found
     return IapResource(project, kind, region, service, uid)
+
+
+def _region_exists(kind: str, region: str) -> bool:
+    """Whether the product behind the resource serves that region. UNCONFIRMED: what IAP answers for
+    `cloud_run-REGION` / `compute-REGION` with a region Google does not have; the emulator answers 404 like
+    any web resource that does not exist."""
+    if kind == "cloud_run":
+        return region in RUN_REGIONS
+    return compute_regions.known_region(region)
 
 
 def _backend_service(world: World, project: Project, region: str | None, name_or_id: str,
