@@ -139,7 +139,8 @@ def test_a_failure_mid_apply_stops_cleanly_and_a_rerun_converges(emulator: Any) 
 
 def test_iam_etag_conflicts_are_retried_keeping_concurrent_bindings(emulator: Any) -> None:
     other = {"role": "roles/run.invoker", "members": ["user:someone@example.com"]}
-    emulator.fault(method="POST", path=":setIamPolicy$", kind="policy-race", binding=other, count=2)
+    # Someone else grants run.invoker on the Cloud Run service while the tool writes its policy.
+    emulator.fault(method="POST", path="/services/hello:setIamPolicy$", kind="policy-race", binding=other, count=2)
     outcome = run(*web_app("--yes"))
     assert outcome.exit_code == 0, outcome
     policies = emulator.inventory()

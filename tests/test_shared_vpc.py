@@ -303,7 +303,7 @@ def test_dry_run_shows_every_step_and_makes_no_mutating_call(emulator: Any) -> N
     assert emulator.mutating_requests() == []
     document = run(*enable("--attach", "--dry-run", "--format", "json")).json()
     assert [a["role"] for a in document["actions"]] == ["attachment", "network-user", "network-viewer", "subnet",
-                                                         "service"]
+                                                         "service", "invoker"]
     assert emulator.mutating_requests() == []
     assert run(*enable("--attach", "--dry-run", "--detailed-exitcode")).exit_code == 2
     assert run(*disable("--revoke-host-access", "--dry-run")).exit_code == 0

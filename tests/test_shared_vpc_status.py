@@ -42,9 +42,9 @@ def test_a_revoked_grant_and_private_google_access_off_are_findings(emulator: An
     assert run(*enable("--yes")).exit_code == 0
     subnets = compute(emulator, "SubnetworksClient")
     policy = subnets.get_iam_policy(project=HOST, region=REGION, resource="run-egress")
-    for binding in policy.bindings:
-        if AGENT in binding.members:
-            binding.members.remove(AGENT)
+    kept = [b for b in policy.bindings if AGENT not in b.members]  # an empty binding is refused
+    del policy.bindings[:]
+    policy.bindings.extend(kept)
     subnets.set_iam_policy(project=HOST, region=REGION, resource="run-egress",
                            region_set_policy_request_resource=compute_v1.RegionSetPolicyRequest(policy=policy))
     request = compute_v1.SubnetworksSetPrivateIpGoogleAccessRequest(private_ip_google_access=False)

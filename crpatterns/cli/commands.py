@@ -1,11 +1,10 @@
 """The `destroy` and `status` commands, the same for every pattern group, declared once.
 
-A command's body lives in the group's `*_run` module, named here as "module:function" and imported
-only when the command runs, so `crpatterns --help` stays light. (No `from __future__ import
-annotations` here: typer reads the parameters' annotations, which name this function's arguments.)
+The pattern is looked up by name only when the command runs, so `crpatterns --help` stays light. (No
+`from __future__ import annotations` here: typer reads the parameters' annotations, which name this
+function's arguments.)
 """
 
-import importlib
 from typing import Any
 
 import typer
@@ -13,13 +12,18 @@ import typer
 from crpatterns.cli.options import Common, RegionOpt, with_common_options
 
 
-def load(target: str) -> Any:
-    """"crpatterns.cli.web_app_run:status" -> the function."""
-    module, _, name = target.partition(":")
-    return getattr(importlib.import_module(module), name)
+def teardown(pattern_name: str, name: str, region: str, flag: str = "NAME") -> Any:
+    """The app by name and region, its names checked before any call."""
+    from crpatterns.cli import validation as check
+    from crpatterns.patterns.base import Teardown
+    from crpatterns.patterns.registry import get
+
+    pattern = get(pattern_name)
+    check.name_and_region(name, region, pattern.resource_names(name), flag=flag)
+    return pattern, Teardown(name=name, region=region)
 
 
-def add_destroy(app: typer.Typer, name_arg: Any, doc: str, make_run: str) -> None:
+def add_destroy(app: typer.Typer, pattern_name: str, name_arg: Any, doc: str) -> None:
     """`destroy NAME --region R`: plan the deletion of what the app created, confirm, delete."""
 
     @app.command("destroy", help=doc)
@@ -27,15 +31,15 @@ def add_destroy(app: typer.Typer, name_arg: Any, doc: str, make_run: str) -> Non
     def destroy(name: name_arg, region: RegionOpt = "", *, common: Common) -> None:
         from crpatterns.cli.flow import execute, guarded
 
-        guarded(lambda: execute(common, load(make_run)(name, region), destroy=True))
+        guarded(lambda: execute(common, *teardown(pattern_name, name, region)))
 
 
-def add_status(app: typer.Typer, name_arg: Any, doc: str, report: str) -> None:
+def add_status(app: typer.Typer, pattern_name: str, name_arg: Any, doc: str, flag: str = "NAME") -> None:
     """`status NAME --region R`: reads only; exits 1 when it finds something that breaks the pattern."""
 
     @app.command("status", help=doc)
     @with_common_options(only=("project", "format", "verbose"))
     def status(name: name_arg, region: RegionOpt = "", *, common: Common) -> None:
-        from crpatterns.cli.flow import guarded
+        from crpatterns.cli.flow import guarded, report_status
 
-        guarded(lambda: load(report)(common, name, region))
+        guarded(lambda: report_status(common, *teardown(pattern_name, name, region, flag)))

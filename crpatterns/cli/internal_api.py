@@ -1,14 +1,17 @@
-"""`crpatterns internal-api`: an API only the VPC can call, behind a regional internal load balancer."""
+"""`crpatterns internal-api`: an API only the VPC can call, behind a regional internal load balancer. Flags
+and files in, an InternalApiSpec out; the flow does the rest."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from crpatterns.cli.commands import add_destroy, add_status
 from crpatterns.cli.options import Common, RegionOpt, with_common_options
+from crpatterns.errors import UsageError
 
+PATTERN_NAME = "internal-api"
 app = typer.Typer(help="Cloud Run behind a regional internal Application Load Balancer: callable from the VPC only.",
                   no_args_is_help=True)
 
@@ -43,20 +46,63 @@ def create(
     common: Common,
 ) -> None:
     """Create or update the API; the same command again changes nothing."""
+    flags = dict(locals())  # the flags by parameter name (taken first: nothing else is local yet)
     from crpatterns.cli.flow import execute, guarded
+    from crpatterns.patterns.registry import get
 
-    def body() -> int:
-        from crpatterns.cli import internal_api_run
-
-        inputs = internal_api_run.Inputs(name, image, region, network, subnet, proxy_subnet_range, port,
-                                         certificate_file, private_key_file, ip, global_access,
-                                         tuple(invoker or ()), no_invoker_iam)
-        return execute(common, internal_api_run.create_run(inputs))
-
-    guarded(body)
+    guarded(lambda: execute(common, get(PATTERN_NAME), spec_from_flags(flags)))
 
 
-add_destroy(app, NameArg, "Delete what this API created; a proxy-only subnet only when nothing else runs on it.",
-            "crpatterns.cli.internal_api_run:destroy_run")
-add_status(app, NameArg, "The internal IP and port, how to call it, ingress, invokers, proxy-only subnet, global "
-           "access; exits 1 on a finding.", "crpatterns.cli.internal_api_run:status")
+def spec_from_flags(flags: dict[str, Any]) -> Any:
+    """Everything about the flags that can be checked without the cloud, then the spec; reads the files.
+    `flags`: create's parameters by name (each flag is declared once, as a parameter, and read here)."""
+    from crpatterns.cli import validation as check
+    from crpatterns.patterns.internal_api.spec import (
+        HTTPS_PORT,
+        PORTS,
+        SMALLEST_PROXY_PREFIX,
+        InternalApiSpec,
+        Names,
+    )
+
+    name, region, image, port = flags["name"], flags["region"], flags["image"], flags["port"]
+    certificate_file, private_key_file = flags["certificate_file"], flags["private_key_file"]
+    invokers, no_invoker_iam = tuple(flags["invoker"] or ()), flags["no_invoker_iam"]
+    check.name_and_region(name, region, {k: v for k, v in vars(Names.of(name)).items() if k != "service"})
+    if not image:
+        raise UsageError("--image is required: the container image to run, e.g. us-docker.pkg.dev/P/REPO/IMG:TAG.")
+    check.image(image)
+    for flag in ("network", "subnet"):
+        if not flags[flag]:
+            raise UsageError(f"--{flag} is required: the VPC {flag} the load balancer's address lives in, "
+                             f"e.g. --{flag} default.")
+        check.compute_name(flags[flag], f"--{flag}")
+    if port not in PORTS:
+        raise UsageError(f"--port must be 80 (HTTP) or 443 (HTTPS); got {port}.")
+    certificate = key = None
+    if port == HTTPS_PORT:
+        if not (certificate_file or private_key_file):
+            raise UsageError("--port 443 needs --certificate-file and --private-key-file (PEM): the regional "
+                             "load balancer serves a self-managed certificate.")
+        certificate, key = check.read_pem_pair(certificate_file, private_key_file,
+                                               ("--certificate-file", "--private-key-file"))
+    elif certificate_file or private_key_file:
+        raise UsageError("--certificate-file and --private-key-file go with --port 443 only.")
+    if invokers and no_invoker_iam:
+        raise UsageError("--invoker and --no-invoker-iam exclude each other: grant named callers, or turn the "
+                         "IAM check off, not both.")
+    invokers = tuple(check.members(list(invokers), "--invoker"))
+    if flags["proxy_subnet_range"] is not None:
+        check.cidr(flags["proxy_subnet_range"], "--proxy-subnet-range", min_prefix=8, max_prefix=SMALLEST_PROXY_PREFIX)
+    if flags["ip"]:
+        check.ip(flags["ip"], "--ip")
+    return InternalApiSpec(name=name, region=region, image=image, network=flags["network"], subnet=flags["subnet"],
+                           port=port, certificate_pem=certificate, private_key_pem=key, ip=flags["ip"],
+                           global_access=flags["global_access"], invokers=invokers,
+                           invoker_iam_disabled=no_invoker_iam, proxy_subnet_range=flags["proxy_subnet_range"])
+
+
+add_destroy(app, PATTERN_NAME, NameArg, "Delete what this API created; a proxy-only subnet only when nothing else "
+            "runs on it.")
+add_status(app, PATTERN_NAME, NameArg, "The internal IP and port, how to call it, ingress, invokers, proxy-only "
+           "subnet, global access; exits 1 on a finding.")

@@ -1,15 +1,17 @@
 """`crpatterns shared-vpc`: a Cloud Run service that sends its traffic through a Shared VPC host's subnet
-(Direct VPC egress) and accepts only internal traffic."""
+(Direct VPC egress) and accepts only internal traffic. Flags in, an EnableSpec or DisableSpec out."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from crpatterns.cli.commands import add_status
 from crpatterns.cli.options import Common, RegionOpt, with_common_options
+from crpatterns.errors import UsageError
 
+PATTERN_NAME = "shared-vpc"
 app = typer.Typer(help="Connect a Cloud Run service to a Shared VPC host's subnet with Direct VPC egress and "
                   "internal ingress.", no_args_is_help=True)
 
@@ -42,16 +44,47 @@ def enable(
     common: Common,
 ) -> None:
     """Connect the service; the host side (grants, Private Google Access) first. Run again: no changes."""
+    flags = dict(locals())  # the flags by parameter name (taken first: nothing else is local yet)
     from crpatterns.cli.flow import execute, guarded
+    from crpatterns.patterns.registry import get
 
-    def body() -> int:
-        from crpatterns.cli import shared_vpc_run
+    guarded(lambda: execute(common, get(PATTERN_NAME), enable_spec(flags)))
 
-        inputs = shared_vpc_run.EnableInputs(service, region, host_project, network, subnet, image, egress, ingress,
-                                             tuple(network_tag or ()), tuple(invoker or ()), attach, common.project)
-        return execute(common, shared_vpc_run.enable_run(inputs))
 
-    guarded(body)
+def _choice(value: str, choices: dict[str, str], flag: str) -> str:
+    if value not in choices:
+        raise UsageError(f"{flag} must be {' or '.join(choices)}; got {value!r}.")
+    return choices[value]
+
+
+def enable_spec(flags: dict[str, Any]) -> Any:
+    """Everything about the flags that can be checked without the cloud, then the spec.
+    `flags`: enable's parameters by name (each flag is declared once, as a parameter, and read here)."""
+    from crpatterns.cli import validation as check
+    from crpatterns.gcp.project import check_project_id
+    from crpatterns.patterns.shared_vpc.checks import check_host_is_another_project
+    from crpatterns.patterns.shared_vpc.spec import EGRESS, INGRESS, EnableSpec
+
+    check.name_and_region(flags["service"], flags["region"], flag="SERVICE")
+    required = (("--host-project", "host_project", "my-host-project"), ("--network", "network", "shared-vpc"),
+                ("--subnet", "subnet", "run-egress"))
+    for flag, key, example in required:
+        if not flags[key]:
+            raise UsageError(f"{flag} is required, e.g. {flag} {example}.")
+    check_project_id(flags["host_project"], "--host-project")
+    project = flags["common"].project
+    if project:
+        check_host_is_another_project(flags["host_project"], project)
+    check.compute_name(flags["network"], "--network")
+    check.compute_name(flags["subnet"], "--subnet")
+    if flags["image"]:
+        check.image(flags["image"])
+    tags = tuple(dict.fromkeys(check.network_tag(t) for t in flags["network_tag"] or ()))
+    invokers = tuple(check.members(list(flags["invoker"] or ()), "--invoker"))
+    return EnableSpec(name=flags["service"], region=flags["region"], host=flags["host_project"],
+                      network=flags["network"], subnet=flags["subnet"], image=flags["image"], tags=tags,
+                      invokers=invokers, attach=flags["attach"], egress=_choice(flags["egress"], EGRESS, "--egress"),
+                      ingress=_choice(flags["ingress"], INGRESS, "--ingress"))
 
 
 @app.command("disable")
@@ -67,14 +100,17 @@ def disable(
 ) -> None:
     """Remove the service's VPC connection and restore the ingress it had before enable."""
     from crpatterns.cli.flow import execute, guarded
+    from crpatterns.patterns.registry import get
 
-    def body() -> int:
-        from crpatterns.cli import shared_vpc_run
+    def spec() -> Any:
+        from crpatterns.cli import validation as check
+        from crpatterns.patterns.shared_vpc.spec import DisableSpec
 
-        return execute(common, shared_vpc_run.disable_run(service, region, revoke_host_access))
+        check.name_and_region(service, region, flag="SERVICE")
+        return DisableSpec(name=service, region=region, revoke=revoke_host_access)
 
-    guarded(body)
+    guarded(lambda: execute(common, get(PATTERN_NAME), spec()))
 
 
-add_status(app, ServiceArg, "Host, subnet, egress, ingress, the agent's access, Private Google Access; exits 1 on "
-           "a finding.", "crpatterns.cli.shared_vpc_run:status")
+add_status(app, PATTERN_NAME, ServiceArg, "Host, subnet, egress, ingress, the agent's access, Private Google Access; "
+           "exits 1 on a finding.", flag="SERVICE")

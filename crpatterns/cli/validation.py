@@ -10,7 +10,8 @@ from pathlib import Path
 from crpatterns.errors import UsageError
 from crpatterns.patterns.common import PUBLIC_MEMBERS
 
-# Cloud Run v2 service id (gcp-behaviour.md, "Names and labels").
+# Cloud Run v2 service id: lowercase letters, digits, hyphens, a letter first, no hyphen last, fewer than 50
+# characters (discovery run.v2 projects.locations.services.create, serviceId).
 SERVICE_ID = re.compile(r"^[a-z](?:[-a-z0-9]*[a-z0-9])?$")
 COMPUTE_NAME = re.compile(r"^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$")
 # Regions where Cloud Run runs (cloud.google.com/run/docs/locations).
@@ -44,12 +45,12 @@ def service_id(value: str, flag: str = "NAME") -> str:
     return value
 
 
-def name_and_region(name: str, region_name: str, derived: object | None = None, flag: str = "NAME") -> None:
-    """The checks every command starts with: the service name (and the Compute names derived from it,
-    given as a Names dataclass whose `service` field is the name itself) and the region."""
+def name_and_region(name: str, region_name: str, derived: dict[str, str] | None = None, flag: str = "NAME") -> None:
+    """The checks every command starts with: the service name (and the Compute names a pattern derives
+    from it: Pattern.resource_names) and the region."""
     service_id(name, flag)
-    if derived is not None:
-        compute_names({k: v for k, v in vars(derived).items() if k != "service"}, flag)
+    if derived:
+        compute_names(derived, flag)
     if not region_name:
         raise UsageError("--region is required: the Cloud Run region, e.g. --region us-central1.")
     region(region_name)

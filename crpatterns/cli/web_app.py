@@ -1,14 +1,17 @@
-"""`crpatterns web-app`: an internal web app behind an external HTTPS load balancer with IAP."""
+"""`crpatterns web-app`: an internal web app behind an external HTTPS load balancer with IAP. Flags and
+files in, a WebAppSpec out; the flow does the rest."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from crpatterns.cli.commands import add_destroy, add_status
 from crpatterns.cli.options import Common, RegionOpt, with_common_options
+from crpatterns.errors import UsageError
 
+PATTERN_NAME = "web-app"
 app = typer.Typer(help="Cloud Run behind an external HTTPS load balancer protected by Identity-Aware Proxy.",
                   no_args_is_help=True)
 
@@ -40,20 +43,64 @@ def create(
     common: Common,
 ) -> None:
     """Create or update the app; the same command again changes nothing."""
+    flags = dict(locals())  # the flags by parameter name (taken first: nothing else is local yet)
     from crpatterns.cli.flow import execute, guarded
+    from crpatterns.patterns.registry import get
 
-    def body() -> int:
-        from crpatterns.cli import web_app_run
-
-        inputs = web_app_run.Inputs(name, image, region, tuple(domain or ()), tuple(member or ()), iap_mode,
-                                    certificate_file, private_key_file, address, https_redirect, oauth_client_id,
-                                    oauth_client_secret_file, disable_default_url)
-        return execute(common, web_app_run.create_run(inputs))
-
-    guarded(body)
+    guarded(lambda: execute(common, get(PATTERN_NAME), spec_from_flags(flags)))
 
 
-add_destroy(app, NameArg, "Delete everything this app created, in reverse order, and nothing else.",
-            "crpatterns.cli.web_app_run:destroy_run")
-add_status(app, NameArg, "The app's address, DNS records, certificate, ingress, IAP and invokers; exits 1 on a "
-           "finding.", "crpatterns.cli.web_app_run:status")
+def spec_from_flags(flags: dict[str, Any]) -> Any:
+    """Everything about the flags that can be checked without the cloud, then the spec; reads the files.
+    `flags`: create's parameters by name (each flag is declared once, as a parameter, and read here)."""
+    from crpatterns.cli import validation as check
+    from crpatterns.patterns.web_app.spec import IAP_MODES, LB_MODE, MAX_DOMAINS, Names, WebAppSpec
+
+    name, image, region, iap_mode = flags["name"], flags["image"], flags["region"], flags["iap_mode"]
+    certificate_file, private_key_file = flags["certificate_file"], flags["private_key_file"]
+    address, https_redirect, oauth_client_id = flags["address"], flags["https_redirect"], flags["oauth_client_id"]
+    members, domains = tuple(flags["member"] or ()), tuple(flags["domain"] or ())
+
+    check.name_and_region(name, region, {k: v for k, v in vars(Names.of(name)).items() if k != "service"})
+    if not image:
+        raise UsageError("--image is required: the container image to run, e.g. us-docker.pkg.dev/P/REPO/IMG:TAG.")
+    check.image(image)
+    if iap_mode not in IAP_MODES:
+        raise UsageError(f"--iap-mode must be {' or '.join(IAP_MODES)}; got {iap_mode!r}.")
+    if not members:
+        raise UsageError(
+            "--member is required (repeatable): who may use the app, e.g. --member group:staff@example.com.")
+    checked_members = tuple(check.members(list(members)))
+    lb = iap_mode == LB_MODE
+    checked_domains = tuple(dict.fromkeys(check.domain(d) for d in domains))
+    if lb and not checked_domains:
+        raise UsageError("--domain is required with --iap-mode lb (repeatable): the host name users will open.")
+    if not lb:
+        for flag, value in (("--domain", checked_domains), ("--certificate-file", certificate_file),
+                            ("--address", address), ("--oauth-client-id", oauth_client_id)):
+            if value:
+                raise UsageError(f"{flag} applies to --iap-mode lb only; direct mode has no load balancer.")
+        if not https_redirect:
+            raise UsageError("--no-https-redirect applies to --iap-mode lb only; direct mode has no load balancer.")
+    certificate = key = None
+    if certificate_file or private_key_file:
+        certificate, key = check.read_pem_pair(certificate_file, private_key_file,
+                                               ("--certificate-file", "--private-key-file"))
+    if len(checked_domains) > MAX_DOMAINS:
+        raise UsageError(f"--domain may be given at most {MAX_DOMAINS} times (a managed certificate's limit).")
+    secret = None
+    if bool(oauth_client_id) != bool(flags["oauth_client_secret_file"]):
+        raise UsageError("--oauth-client-id and --oauth-client-secret-file go together: give both or neither.")
+    if flags["oauth_client_secret_file"]:
+        secret = check.read_secret(flags["oauth_client_secret_file"], "--oauth-client-secret-file")
+    if address:
+        check.compute_name(address, "--address")
+    return WebAppSpec(name=name, region=region, image=image, domains=checked_domains, members=checked_members,
+                      iap_mode=iap_mode, certificate_pem=certificate, private_key_pem=key, address=address,
+                      https_redirect=https_redirect, oauth_client_id=oauth_client_id, oauth_client_secret=secret,
+                      disable_default_url=flags["disable_default_url"])
+
+
+add_destroy(app, PATTERN_NAME, NameArg, "Delete everything this app created, in reverse order, and nothing else.")
+add_status(app, PATTERN_NAME, NameArg, "The app's address, DNS records, certificate, ingress, IAP and invokers; "
+           "exits 1 on a finding.")

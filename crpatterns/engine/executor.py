@@ -1,21 +1,21 @@
-"""Applying a plan: a graph walk under a semaphore (style.md, "Terraform").
+"""Applying a plan: a graph walk under a semaphore (style.md's Terraform: `terraform apply -parallelism`).
 
 A step starts when every step it depends on has finished; independent steps run concurrently, up to
-`parallelism`. After a failure no new step starts; the ones running finish; the result says what was
-done and what was not, and running the same command again converges (the plan is recomputed from what
-exists).
+`parallelism`. A failed step stops only what depends on it: every branch that does not goes on to the
+end, as Terraform does, and the result names each skipped step and the failure it waited on. Running
+the same command again converges (the plan is recomputed from what exists).
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from graphlib import TopologicalSorter
 from typing import Any, Protocol
 
-from crpatterns.engine.model import Action, Plan, Step
+from crpatterns.engine.model import Action, Plan, ReplaceStrategy, Step
 from crpatterns.errors import CrpatternsError
 
 
@@ -37,24 +37,26 @@ class KindWriter(Protocol):
 class ApplyResult:
     done: list[Step] = field(default_factory=list)
     failed: list[tuple[Step, str]] = field(default_factory=list)
-    not_started: list[Step] = field(default_factory=list)
+    # Steps never started because a step they depend on failed: (step, the failed step it waited on).
+    skipped: list[tuple[Step, Step]] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
-        return not self.failed and not self.not_started
+        return not self.failed and not self.skipped
+
+    @property
+    def not_started(self) -> list[Step]:
+        return [step for step, _ in self.skipped]
 
 
-def run_step(step: Step, kinds: Mapping[str, KindWriter], hooks: Mapping[str, Callable[[Step], None]]) -> None:
+def run_step(step: Step, kinds: Mapping[str, KindWriter]) -> None:
     kind = kinds[step.kind]
-    before = hooks.get("before")
-    if before is not None:
-        before(step)
     if step.action is Action.CREATE:
         kind.create(step.scope, step.name, step.body or {})
     elif step.action is Action.UPDATE:
         kind.update(step.actual, step.body or {}, step.changes)
-    elif step.action is Action.REPLACE and step.strategy == "delete-before-create":
+    elif step.action is Action.REPLACE and step.strategy is ReplaceStrategy.DELETE_BEFORE_CREATE:
         kind.delete(step.actual)
         kind.create(step.scope, step.name, step.body or {})
     elif step.action is Action.REPLACE:
@@ -63,45 +65,54 @@ def run_step(step: Step, kinds: Mapping[str, KindWriter], hooks: Mapping[str, Ca
         kind.delete(step.actual)
 
 
-def apply(plan: Plan, kinds: Mapping[str, KindWriter], parallelism: int, progress: Progress,
-          hooks: Mapping[str, Callable[[Step], None]] | None = None) -> ApplyResult:
+def apply(plan: Plan, kinds: Mapping[str, KindWriter], parallelism: int, progress: Progress) -> ApplyResult:
     started_at = time.perf_counter()
     steps = plan.steps
-    pending = {i for i, s in enumerate(steps) if s.action is not Action.NOOP}
-    finished = {i for i, s in enumerate(steps) if s.action is Action.NOOP}
+    graph = TopologicalSorter({i: step.depends_on for i, step in enumerate(steps)})
+    graph.prepare()
     result = ApplyResult()
-    stop = threading.Event()
+    failed: dict[int, int] = {}  # step -> the failed step that stops it (itself when it failed)
+    waiting: list[int] = []
     running: dict[Future[Any], tuple[int, float]] = {}
 
-    def execute(index: int) -> None:
-        run_step(steps[index], kinds, hooks or {})
+    def release(ready: tuple[int, ...]) -> None:
+        for index in ready:
+            blocker = next((failed[d] for d in steps[index].depends_on if d in failed), None)
+            if blocker is not None:
+                # Depends on a failure: never started, and neither is anything that depends on it.
+                failed[index] = blocker
+                if steps[index].action is not Action.NOOP:
+                    result.skipped.append((steps[index], steps[blocker]))
+                graph.done(index)
+            elif steps[index].action is Action.NOOP:
+                graph.done(index)
+            else:
+                waiting.append(index)
+        waiting.sort()  # the plan's order among steps ready at once
 
     with ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="apply") as pool:
-        while pending or running:
-            if not stop.is_set():
-                ready = sorted(i for i in pending if all(d in finished for d in steps[i].depends_on))
-                for index in ready:
-                    if len(running) >= parallelism:
-                        break
-                    pending.discard(index)
-                    progress.started(steps[index])
-                    running[pool.submit(execute, index)] = (index, time.perf_counter())
+        while True:
+            while graph.is_active() and (ready := graph.get_ready()):
+                release(ready)
+            while waiting and len(running) < parallelism:
+                index = waiting.pop(0)
+                progress.started(steps[index])
+                running[pool.submit(run_step, steps[index], kinds)] = (index, time.perf_counter())
             if not running:
                 break
-            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
-            for future in done:
+            finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            for future in finished:
                 index, began = running.pop(future)
                 seconds = time.perf_counter() - began
                 error = future.exception()
                 if error is None:
-                    finished.add(index)
                     result.done.append(steps[index])
                     progress.finished(steps[index], seconds, None)
                 else:
                     message = str(error) if isinstance(error, CrpatternsError) else f"{type(error).__name__}: {error}"
                     result.failed.append((steps[index], message))
                     progress.finished(steps[index], seconds, message)
-                    stop.set()
-    result.not_started = [steps[i] for i in sorted(pending)]
+                    failed[index] = index
+                graph.done(index)
     result.seconds = time.perf_counter() - started_at
     return result

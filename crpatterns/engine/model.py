@@ -19,6 +19,21 @@ class Action(StrEnum):
     NOOP = "noop"
 
 
+class ReplaceStrategy(StrEnum):
+    """How a resource whose immutable field changes is replaced (a kind's choice, shown in the plan)."""
+
+    CREATE_BEFORE_DESTROY = "create-before-destroy"  # new name or scope; dependents re-pointed; old deleted last
+    DELETE_BEFORE_CREATE = "delete-before-create"  # keeps its name: only for kinds nothing references
+
+
+class BindingMode(StrEnum):
+    """How an IAM binding step treats the members of its role (the body's "mode")."""
+
+    ADDITIVE = "additive"  # add the members, leave everyone else
+    AUTHORITATIVE = "authoritative"  # the members become the role's only unconditional members
+    ABSENT = "absent"  # remove the members
+
+
 class Ownership(StrEnum):
     OWNED = "owned"  # the tool creates it, marks it, updates it, and deletes it on destroy
     SHARED = "shared"  # exists already and belongs to someone else: only the listed fields change
@@ -60,8 +75,6 @@ class Desired:
     depends_on: tuple[str, ...] = ()  # roles this needs beyond the Refs in its body
     notes: tuple[str, ...] = ()  # said in the plan next to the resource
     sensitive: tuple[str, ...] = ()  # dotted body paths shown as (sensitive)
-    # BINDING only: "additive" adds members and leaves others; "authoritative" owns the role's members.
-    binding_mode: str = "additive"
 
 
 @dataclass
@@ -108,13 +121,27 @@ class Step:
     # A replacement shows as one "replace" step. Create-before-destroy: the step creates the new
     # resource (a new name or scope) and a hidden delete step removes the old one once every dependent
     # has been re-pointed. Delete-before-create: the step deletes, then creates, in one go.
-    strategy: str | None = None  # "create-before-destroy" or "delete-before-create"
+    strategy: ReplaceStrategy | None = None
     hidden: bool = False  # the delete half of a create-before-destroy replacement
     shared: bool = False  # changes a resource the tool does not own
 
     @property
     def label(self) -> str:
         return f"{self.kind} {self.name}"
+
+
+ObservedKey = tuple[str, Scope, str]  # (kind key, scope, name)
+
+
+@dataclass
+class Observation:
+    """What the read phase found: each desired name (None if absent), and every resource marked for
+    the app and pattern in the scopes searched. `keep`: resources the pattern keeps although nothing
+    desires them (or that it never owned but wants the plan to mention), with the reason the plan gives."""
+
+    by_key: dict[ObservedKey, dict[str, Any] | None] = field(default_factory=dict)
+    owned: list[Actual] = field(default_factory=list)
+    keep: dict[ObservedKey, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -1,9 +1,10 @@
 """The planner: a pure function from (desired resources, what was observed) to a plan.
 
 No I/O here (style.md, "Pulumi": keep the decision pure). Rules:
-- A desired resource is matched with the resource marked for the same app and role (wherever a past
-  replacement put it), else with the resource of its name. A name taken by an unmarked resource is a
-  plan error offering --adopt.
+- A desired resource is matched with the resource marked for the same app, pattern and role (wherever a
+  past replacement put it), else with the resource of its name. A name taken by an unmarked resource is
+  a plan error offering --adopt; one marked by another app or another pattern is a plan error naming its
+  owner, which --adopt never overrides (ownership is per pattern, not per name).
 - Fields that differ become an update; a difference in an immutable field (or a new region) becomes a
   replacement. Create-before-destroy wherever the name can change: the new resource gets the name with
   a short suffix, dependents are re-pointed (their references resolve to the new name, so they show as
@@ -19,12 +20,23 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from crpatterns.engine.diff import as_reference
 from crpatterns.engine.graph import order_desired
-from crpatterns.engine.model import Action, Actual, Change, Desired, Ownership, Plan, Ref, Scope, Step
+from crpatterns.engine.model import (
+    Action,
+    Actual,
+    Change,
+    Desired,
+    Observation,
+    Ownership,
+    Plan,
+    Ref,
+    ReplaceStrategy,
+    Scope,
+    Step,
+)
 from crpatterns.errors import PlanError
 
 COMPUTE_NAME_LIMIT = 63
@@ -35,7 +47,7 @@ class KindView(Protocol):
 
     key: str
     immutable: tuple[str, ...]
-    replace_strategy: str
+    replace_strategy: ReplaceStrategy
 
     def url(self, scope: Scope, name: str) -> str: ...
 
@@ -52,20 +64,6 @@ class KindView(Protocol):
     def used_by(self, body: dict[str, Any]) -> list[str]: ...
 
     def must_outlive(self, body: dict[str, Any], other: Actual) -> bool: ...
-
-
-ObservedKey = tuple[str, Scope, str]
-
-
-@dataclass
-class Observation:
-    """What the read phase found: each desired name (None if absent), and every resource marked for
-    the app in the scopes searched. `keep`: resources the pattern keeps although nothing desires them
-    (or that it never owned but wants the plan to mention), with the reason the plan gives."""
-
-    by_key: dict[ObservedKey, dict[str, Any] | None] = field(default_factory=dict)
-    owned: list[Actual] = field(default_factory=list)
-    keep: dict[ObservedKey, str] = field(default_factory=dict)
 
 
 def replacement_name(base: str, body: dict[str, Any]) -> str:
@@ -161,25 +159,19 @@ class _Planner:
             )
             return
         body = kind.with_marker(body, self.plan.app, self.plan.pattern, d.role)
-        current = self.match_owned(d)
+        current = self.match_owned(d, kind, body)
         conflict = None
         if by_name is not None:
             candidate = kind.to_actual(d.scope, by_name)
-            if candidate.app != self.plan.app and (current is None or current.name == d.name):
+            if not self.is_ours(candidate) and (current is None or current.name == d.name):
                 conflict = candidate
-            elif current is None and candidate.app == self.plan.app and candidate.pattern == self.plan.pattern:
+            elif current is None and self.is_ours(candidate):
                 current = candidate  # marked for the app, found by its name (its kind is not listed)
         if current is None and conflict is not None:
             if self.adopt and conflict.app is None:
                 current = conflict
             else:
-                owner = f"by crpatterns app {conflict.app!r}" if conflict.app else "outside crpatterns"
-                self.errors.append(
-                    f"{kind.key} {d.name} ({d.scope}) already exists and was created {owner}; "
-                    "rerun with --adopt to manage it, or choose another name."
-                    if not conflict.app else
-                    f"{kind.key} {d.name} ({d.scope}) already exists and belongs {owner}; choose another name."
-                )
+                self.errors.append(conflict_sentence(kind.key, d, conflict))
                 self.final[d.role] = (d.scope, d.name)  # keep planning, to report every problem at once
                 return
         if current is None:
@@ -208,11 +200,11 @@ class _Planner:
 
     def plan_replace(self, d: Desired, kind: KindView, body: dict[str, Any], current: Actual,
                      changes: tuple[Change, ...]) -> None:
-        if kind.replace_strategy == "delete-before-create" and current.scope == d.scope:
+        if kind.replace_strategy is ReplaceStrategy.DELETE_BEFORE_CREATE and current.scope == d.scope:
             self.final[d.role] = (d.scope, current.name)
             self.step_of_role[d.role] = self.add(
                 Step(Action.REPLACE, d.kind, current.name, d.scope, d.role, changes, d, current, body,
-                     notes=d.notes, strategy="delete-before-create")
+                     notes=d.notes, strategy=ReplaceStrategy.DELETE_BEFORE_CREATE)
             )
             return
         taken = current.scope == d.scope and current.name == d.name
@@ -222,7 +214,7 @@ class _Planner:
         self.final[d.role] = (d.scope, new_name)
         index = self.add(
             Step(Action.REPLACE, d.kind, new_name, d.scope, d.role, changes, d, current, body, notes=d.notes,
-                 strategy="create-before-destroy")
+                 strategy=ReplaceStrategy.CREATE_BEFORE_DESTROY)
         )
         self.step_of_role[d.role] = index
         self.replaced_old.append((index, current))
@@ -239,16 +231,25 @@ class _Planner:
             return self.observation.by_key.get((step.kind, step.scope, step.name))
         return None
 
-    def match_owned(self, d: Desired) -> Actual | None:
+    def is_ours(self, actual: Actual) -> bool:
+        """Marked for this app by this pattern: another pattern's resource for an app of the same name
+        belongs to that pattern."""
+        return actual.app == self.plan.app and actual.pattern == self.plan.pattern
+
+    def match_owned(self, d: Desired, kind: KindView, body: dict[str, Any]) -> Actual | None:
+        """The app's resource that plays this role. Several can, after a replacement that did not finish
+        (the new one was made, the old one not yet deleted): the one already as desired wins, so a rerun
+        finishes that replacement instead of starting another."""
         candidates = [
             a for a in self.observation.owned
-            if a.kind == d.kind and a.role == d.role and a.app == self.plan.app and id(a) not in self.matched
+            if a.kind == d.kind and a.role == d.role and self.is_ours(a) and id(a) not in self.matched
         ]
         if not candidates:
             return None
 
-        def preference(a: Actual) -> tuple[int, int]:
-            return (0 if a.scope == d.scope else 1, 0 if a.name == d.name else 1)
+        def preference(a: Actual) -> tuple[int, int, int]:
+            as_desired = a.scope == d.scope and not kind.diff(body, a.body)
+            return (0 if as_desired else 1, 0 if a.scope == d.scope else 1, 0 if a.name == d.name else 1)
 
         best = min(candidates, key=preference)
         self.matched.add(id(best))
@@ -257,7 +258,7 @@ class _Planner:
     def plan_leftovers(self) -> None:
         keep = self.observation.keep
         for actual in self.observation.owned:
-            if id(actual) in self.matched or actual.app != self.plan.app:
+            if id(actual) in self.matched or not self.is_ours(actual):
                 continue
             self.matched.add(id(actual))
             reason = keep.get((actual.kind, actual.scope, actual.name))
@@ -275,6 +276,8 @@ class _Planner:
         """Dependencies between steps: creations after what they reference; deletions after whatever
         still references the resource has been re-pointed or deleted."""
         for index, old in self.replaced_old:
+            if (old.kind, old.scope, old.name) in self.observation.keep:
+                continue  # the pattern keeps the old one for now (a certificate still serving): plan_leftovers says why
             hidden = Step(Action.DELETE, old.kind, old.name, old.scope, old.role, (), None, old, hidden=True,
                           depends_on=(index,))
             self.add(hidden)
@@ -288,7 +291,7 @@ class _Planner:
                     dep = self.step_of_role.get(role)
                     if dep is not None and steps[dep].action is not Action.NOOP:
                         deps.add(dep)
-            if step.action is Action.DELETE or step.strategy == "delete-before-create":
+            if step.action is Action.DELETE or step.strategy is ReplaceStrategy.DELETE_BEFORE_CREATE:
                 target = path_of.get(i)
                 assert step.actual is not None
                 kind = self.kinds[step.kind]
@@ -308,6 +311,16 @@ class _Planner:
 
     def _references(self, actual: Actual) -> set[str]:
         return {_normal(r) for r in self.kinds[actual.kind].references(actual.body)}
+
+
+def conflict_sentence(kind: str, d: Desired, other: Actual) -> str:
+    """Why a desired name cannot be used: someone else's resource holds it."""
+    where = f"{kind} {d.name} ({d.scope}) already exists and"
+    if other.app is None:
+        return f"{where} was created outside crpatterns; rerun with --adopt to manage it, or choose another name."
+    owner = f"crpatterns {other.pattern or 'pattern'} app {other.app!r}"
+    return (f"{where} belongs to {owner}; choose another name (--adopt never takes over what another crpatterns "
+            "app or pattern made).")
 
 
 def _normal(path: str) -> str:
@@ -337,20 +350,13 @@ def _roles_needed(d: Desired) -> set[str]:
 
 
 def _check_acyclic(steps: list[Step]) -> None:
-    state: dict[int, int] = {}
+    from graphlib import CycleError, TopologicalSorter
 
-    def visit(i: int) -> None:
-        if state.get(i) == 2:
-            return
-        if state.get(i) == 1:
-            raise PlanError(f"internal error: the plan's steps depend on each other in a cycle at {steps[i].label}")
-        state[i] = 1
-        for j in steps[i].depends_on:
-            visit(j)
-        state[i] = 2
-
-    for i in range(len(steps)):
-        visit(i)
+    try:
+        TopologicalSorter({i: step.depends_on for i, step in enumerate(steps)}).prepare()
+    except CycleError as error:
+        raise PlanError(f"internal error: the plan's steps depend on each other in a cycle at "
+                        f"{steps[error.args[1][0]].label}") from None
 
 
 def make_plan(pattern: str, app: str, project: str, desired: list[Desired], observation: Observation,
@@ -360,9 +366,5 @@ def make_plan(pattern: str, app: str, project: str, desired: list[Desired], obse
 
 def make_destroy_plan(pattern: str, app: str, project: str, observation: Observation,
                       kinds: Mapping[str, KindView]) -> Plan:
-    """Every resource marked for the app, deleted after whatever references it."""
-    planner = _Planner(pattern, app, project, kinds, observation, adopt=False)
-    planner.desired_by_role = {}
-    planner.plan_leftovers()
-    planner.link()
-    return planner.plan
+    """Every resource marked for the app, deleted after whatever references it: the plan of wanting nothing."""
+    return make_plan(pattern, app, project, [], observation, kinds)

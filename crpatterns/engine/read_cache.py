@@ -2,47 +2,45 @@
 
 The facts a pattern needs, the observation the planner diffs against and a status report all read
 the same resources; within one command, before anything changes, the answers cannot differ, so each
-(kind, scope, name) is read once. Writes go straight to the kind (and its own re-reads, such as an IAM
-read-modify-write, are never cached)."""
+read (kind, method, arguments) is made once. Writes go straight to the kind (and its own re-reads, such
+as an IAM read-modify-write, are never cached)."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
-from crpatterns.engine.model import Scope
+# The kinds' read methods; anything else (create, update, delete...) passes through.
+READ_METHODS = frozenset({"read", "list", "aggregated_list", "host_status"})
 
 
 class CachedReads:
-    """Wraps a resource kind: `read` and `list` are memoised, everything else is the kind's own."""
+    """Wraps a resource kind: its read methods are memoised, everything else is the kind's own."""
 
     def __init__(self, kind: Any) -> None:
         self._kind = kind
         self._lock = threading.Lock()
-        self._reads: dict[tuple[Scope, str], Any] = {}
-        self._lists: dict[Scope, Any] = {}
+        self._answers: dict[tuple[Any, ...], Any] = {}
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._kind, name)
+        found = getattr(self._kind, name)
+        if name not in READ_METHODS:
+            return found
+        return self._memoised(name, found)
 
-    def read(self, scope: Scope, name: str) -> dict[str, Any] | None:
-        key = (scope, name)
-        with self._lock:
-            if key in self._reads:
-                return self._reads[key]
-        found = self._kind.read(scope, name)
-        with self._lock:
-            self._reads[key] = found
-        return found
+    def _memoised(self, name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any) -> Any:
+            key = (name, *args)
+            with self._lock:
+                if key in self._answers:
+                    return self._answers[key]
+            answer = method(*args)
+            with self._lock:
+                self._answers[key] = answer
+            return answer
 
-    def list(self, scope: Scope) -> list[dict[str, Any]]:
-        with self._lock:
-            if scope in self._lists:
-                return self._lists[scope]
-        found = self._kind.list(scope)
-        with self._lock:
-            self._lists[scope] = found
-        return found
+        return call
 
 
 def cached(kinds: dict[str, Any]) -> dict[str, Any]:

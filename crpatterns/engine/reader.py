@@ -1,20 +1,21 @@
 """The read phase: everything the planner needs, fetched concurrently, reads only.
 
 1. Each desired resource by its name (absent, ours, or someone else's).
-2. Every resource of the pattern's kinds marked for the app, in the scopes searched: the project's
-   global scope and the pattern's regions, then (a second round) any region that a resource found in
-   the first round points into, so a resource left in an old region by a region change is found too.
+2. Every resource of the pattern's kinds marked for the app by this very pattern (what another pattern
+   made for an app of the same name is that pattern's, never this one's), in the scopes searched: the
+   project's global scope and the pattern's regions, then (a second round) any region that a resource
+   found in the first round points into, so a resource left in an old region by a region change is
+   found too.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
-from crpatterns.engine.model import Actual, Desired, Scope
-from crpatterns.engine.planner import Observation
+from crpatterns.concurrency import run_all
+from crpatterns.engine.model import Actual, Desired, Observation, Scope
 
 
 class KindReader(Protocol):
@@ -41,6 +42,7 @@ def observe(
     desired: Iterable[Desired],
     kinds: Mapping[str, KindReader],
     app: str,
+    pattern: str,
     project: str,
     regions: Iterable[str],
     owned_kinds: Iterable[str],
@@ -52,11 +54,7 @@ def observe(
     searched: set[tuple[str, Scope]] = set()
 
     def run(tasks: list[Callable[[], None]]) -> None:
-        if not tasks:
-            return
-        with ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="read") as pool:
-            for future in [pool.submit(task) for task in tasks]:
-                future.result()
+        run_all(parallelism, tasks)
 
     def read_named(d: Desired) -> Callable[[], None]:
         def task() -> None:
@@ -71,7 +69,7 @@ def observe(
             kind = kinds[kind_key]
             for body in kind.list(scope):
                 actual = kind.to_actual(scope, body)
-                if actual.app == app:
+                if actual.app == app and actual.pattern == pattern:
                     found.append(actual)
 
         return task

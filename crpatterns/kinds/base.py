@@ -11,7 +11,7 @@ from typing import Any, ClassVar, TypeVar
 
 from crpatterns.engine import diff as diffing
 from crpatterns.engine import ownership
-from crpatterns.engine.model import Actual, Change, Scope
+from crpatterns.engine.model import Actual, Change, ReplaceStrategy, Scope
 from crpatterns.gcp import failures
 from crpatterns.gcp.clients import Clients
 from crpatterns.gcp.retry import with_retry
@@ -31,8 +31,7 @@ class Kind:
     marker_in: ClassVar[str] = "description"  # "labels", "description" or "none"
     # Fields whose change forces a replacement (dotted paths allowed).
     immutable: ClassVar[tuple[str, ...]] = ()
-    # "create-before-destroy" needs a new name or scope; "delete-before-create" keeps the name.
-    replace_strategy: ClassVar[str] = "create-before-destroy"
+    replace_strategy: ClassVar[ReplaceStrategy] = ReplaceStrategy.CREATE_BEFORE_DESTROY
     sensitive: ClassVar[tuple[str, ...]] = ()
     regional: ClassVar[bool] = True
 

@@ -7,6 +7,7 @@ its immutable fields, and how it updates: `patch` with the current fingerprint, 
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import Any, ClassVar
 
@@ -73,6 +74,16 @@ class ComputeKind(Kind):
     def list(self, scope: Scope) -> list[dict[str, Any]]:
         return self.call(f"(list in {scope})", "list",
                          lambda: [to_dict(item) for item in self.client.list(**self.where(scope))])
+
+    def aggregated_list(self, project: str) -> list[dict[str, Any]]:
+        """Everything of this (regional) kind in the project, in every region: one aggregatedList call."""
+        items_field = re.sub(r"(?<!^)(?=[A-Z])", "_", self.segment).lower()  # forwardingRules -> forwarding_rules
+
+        def listing() -> list[dict[str, Any]]:
+            return [to_dict(item) for _, scoped in self.client.aggregated_list(project=project)
+                    for item in getattr(scoped, items_field)]
+
+        return self.call(f"(aggregated list in {project})", "aggregatedList", listing)
 
     # -- writing ------------------------------------------------------------------------------
 

@@ -9,10 +9,11 @@ from typing import Any
 from crpatterns.engine.diff import as_reference
 from crpatterns.engine.model import Actual, Change
 from crpatterns.kinds.compute import ComputeKind
+from crpatterns.kinds.keys import KindKey
 
 
 class GlobalAddresses(ComputeKind):
-    key = "compute.globalAddresses"
+    key = KindKey.GLOBAL_ADDRESSES
     client_class = "GlobalAddressesClient"
     message = "Address"
     name_arg = "address"
@@ -32,6 +33,6 @@ class GlobalAddresses(ComputeKind):
 
 
 class Addresses(GlobalAddresses):
-    key = "compute.addresses"
+    key = KindKey.ADDRESSES
     client_class = "AddressesClient"
     regional = True

@@ -12,6 +12,7 @@ from typing import Any
 
 from crpatterns.engine.model import Change
 from crpatterns.kinds.compute import ComputeKind
+from crpatterns.kinds.keys import KindKey
 
 
 class _BackendServices(ComputeKind):
@@ -40,11 +41,11 @@ class _BackendServices(ComputeKind):
 
 
 class BackendServices(_BackendServices):
-    key = "compute.backendServices"
+    key = KindKey.BACKEND_SERVICES
     client_class = "BackendServicesClient"
     regional = False
 
 
 class RegionBackendServices(_BackendServices):
-    key = "compute.regionBackendServices"
+    key = KindKey.REGION_BACKEND_SERVICES
     client_class = "RegionBackendServicesClient"

@@ -7,20 +7,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from crpatterns.engine.model import Actual, Change
+from crpatterns.engine.model import Actual, Change, ReplaceStrategy
 from crpatterns.gcp.lazy_import import compute_types
 from crpatterns.kinds.compute import ComputeKind
+from crpatterns.kinds.keys import KindKey
 
 
 class GlobalForwardingRules(ComputeKind):
-    key = "compute.globalForwardingRules"
+    key = KindKey.GLOBAL_FORWARDING_RULES
     client_class = "GlobalForwardingRulesClient"
     message = "ForwardingRule"
     name_arg = "forwarding_rule"
     segment = "forwardingRules"
     regional = False
     marker_in = "labels"
-    replace_strategy = "delete-before-create"
+    replace_strategy = ReplaceStrategy.DELETE_BEFORE_CREATE
     immutable = ("IPAddress", "IPProtocol", "portRange", "ports", "loadBalancingScheme", "network", "subnetwork",
                  "allowGlobalAccess", "networkTier", "ipVersion", "description")
 
@@ -36,6 +37,6 @@ class GlobalForwardingRules(ComputeKind):
 
 
 class ForwardingRules(GlobalForwardingRules):
-    key = "compute.forwardingRules"
+    key = KindKey.FORWARDING_RULES
     client_class = "ForwardingRulesClient"
     regional = True

@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from crpatterns.kinds.compute import ImmutableComputeKind
+from crpatterns.kinds.keys import KindKey
 
 
 class RegionNetworkEndpointGroups(ImmutableComputeKind):
-    key = "compute.regionNetworkEndpointGroups"
+    key = KindKey.REGION_NEGS
     client_class = "RegionNetworkEndpointGroupsClient"
     message = "NetworkEndpointGroup"
     name_arg = "network_endpoint_group"

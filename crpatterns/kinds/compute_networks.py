@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from crpatterns.kinds.compute import ComputeKind
+from crpatterns.kinds.keys import KindKey
 
 
 class Networks(ComputeKind):
-    key = "compute.networks"
+    key = KindKey.NETWORKS
     client_class = "NetworksClient"
     message = "Network"
     name_arg = "network"

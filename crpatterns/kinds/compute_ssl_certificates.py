@@ -10,10 +10,11 @@ from typing import Any
 
 from crpatterns.engine.model import Change
 from crpatterns.kinds.compute import ImmutableComputeKind
+from crpatterns.kinds.keys import KindKey
 
 
 class SslCertificates(ImmutableComputeKind):
-    key = "compute.sslCertificates"
+    key = KindKey.SSL_CERTIFICATES
     client_class = "SslCertificatesClient"
     message = "SslCertificate"
     name_arg = "ssl_certificate"
@@ -35,6 +36,6 @@ class SslCertificates(ImmutableComputeKind):
 
 
 class RegionSslCertificates(SslCertificates):
-    key = "compute.regionSslCertificates"
+    key = KindKey.REGION_SSL_CERTIFICATES
     client_class = "RegionSslCertificatesClient"
     regional = True

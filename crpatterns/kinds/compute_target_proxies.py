@@ -13,6 +13,7 @@ from typing import Any
 from crpatterns.engine.model import Actual, Change
 from crpatterns.gcp.lazy_import import compute_types
 from crpatterns.kinds.compute import ComputeKind
+from crpatterns.kinds.keys import KindKey
 
 
 class _TargetProxies(ComputeKind):
@@ -42,7 +43,7 @@ class _TargetProxies(ComputeKind):
 
 
 class TargetHttpProxies(_TargetProxies):
-    key = "compute.targetHttpProxies"
+    key = KindKey.TARGET_HTTP_PROXIES
     client_class = "TargetHttpProxiesClient"
     message = "TargetHttpProxy"
     name_arg = "target_http_proxy"
@@ -51,13 +52,13 @@ class TargetHttpProxies(_TargetProxies):
 
 
 class RegionTargetHttpProxies(TargetHttpProxies):
-    key = "compute.regionTargetHttpProxies"
+    key = KindKey.REGION_TARGET_HTTP_PROXIES
     client_class = "RegionTargetHttpProxiesClient"
     regional = True
 
 
 class TargetHttpsProxies(_TargetProxies):
-    key = "compute.targetHttpsProxies"
+    key = KindKey.TARGET_HTTPS_PROXIES
     client_class = "TargetHttpsProxiesClient"
     message = "TargetHttpsProxy"
     name_arg = "target_https_proxy"
@@ -74,7 +75,7 @@ class TargetHttpsProxies(_TargetProxies):
 
 
 class RegionTargetHttpsProxies(TargetHttpsProxies):
-    key = "compute.regionTargetHttpsProxies"
+    key = KindKey.REGION_TARGET_HTTPS_PROXIES
     client_class = "RegionTargetHttpsProxiesClient"
     regional = True
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from crpatterns.kinds.compute import ComputeKind
+from crpatterns.kinds.keys import KindKey
 
 
 class UrlMaps(ComputeKind):
-    key = "compute.urlMaps"
+    key = KindKey.URL_MAPS
     client_class = "UrlMapsClient"
     message = "UrlMap"
     name_arg = "url_map"
@@ -15,6 +16,6 @@ class UrlMaps(ComputeKind):
 
 
 class RegionUrlMaps(UrlMaps):
-    key = "compute.regionUrlMaps"
+    key = KindKey.REGION_URL_MAPS
     client_class = "RegionUrlMapsClient"
     regional = True

@@ -16,7 +16,7 @@ import random
 import time
 from typing import Any, ClassVar
 
-from crpatterns.engine.model import Actual, Change, Scope
+from crpatterns.engine.model import Actual, BindingMode, Change, Scope
 from crpatterns.kinds.base import Kind, is_not_found
 
 MAX_ATTEMPTS = 8
@@ -32,9 +32,9 @@ def members_for(policy: dict[str, Any], role: str) -> set[str]:
 def target_members(mode: str, current: set[str], desired: set[str], refused: set[str] = frozenset()) -> set[str]:
     """The role's members after the change. `refused` members are removed whatever the mode (the
     public principals a secure pattern must never leave in place)."""
-    if mode == "authoritative":
+    if mode == BindingMode.AUTHORITATIVE:
         return set(desired) - refused
-    if mode == "absent":
+    if mode == BindingMode.ABSENT:
         return current - desired - refused
     return (current | desired) - refused
 
@@ -81,7 +81,7 @@ class IamBindingKind(Kind):
     def diff(self, desired: dict[str, Any], actual: dict[str, Any]) -> list[Change]:
         role = desired["role"]
         current = members_for(actual, role)
-        wanted = target_members(desired.get("mode", "additive"), current, set(desired.get("members", [])),
+        wanted = target_members(desired.get("mode", BindingMode.ADDITIVE), current, set(desired.get("members", [])),
                                 set(desired.get("refusedMembers", [])))
         if wanted == current:
             return []
@@ -104,7 +104,7 @@ class IamBindingKind(Kind):
 
         for service in body.get("agents", []):
             self.ensure_agent(body["agentProject"], service)
-        role, mode, desired = body["role"], body.get("mode", "additive"), set(body.get("members", []))
+        role, mode, desired = body["role"], body.get("mode", BindingMode.ADDITIVE), set(body.get("members", []))
         for attempt in range(MAX_ATTEMPTS):
             policy = self.call(name, "getIamPolicy", lambda: self.get_policy(scope, name))
             current = members_for(policy, role)

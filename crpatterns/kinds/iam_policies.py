@@ -9,12 +9,13 @@ from typing import Any
 from crpatterns.engine.model import Scope
 from crpatterns.gcp.lazy_import import compute_types
 from crpatterns.kinds.iam import IamBindingKind, policy_from_dict, policy_to_dict
+from crpatterns.kinds.keys import KindKey
 
 
 class RunServiceIam(IamBindingKind):
     """Policy of a Cloud Run service; `name` is the service id."""
 
-    key = "run.services.iamPolicy"
+    key = KindKey.RUN_SERVICE_IAM
 
     def resource(self, scope: Scope, name: str) -> str:
         return f"projects/{scope.project}/locations/{scope.region}/services/{name}"
@@ -35,7 +36,7 @@ class IapWebIam(IamBindingKind):
     """Policy of an IAP web resource; `name` is its full path, e.g.
     projects/NUMBER/iap_web/compute/services/BACKEND (gcp-behaviour.md, "IAP v1")."""
 
-    key = "iap.webIamPolicy"
+    key = KindKey.IAP_WEB_IAM
     regional = False
 
     def url(self, scope: Scope, name: str) -> str:
@@ -55,7 +56,7 @@ class IapWebIam(IamBindingKind):
 class SubnetworkIam(IamBindingKind):
     """Policy of a Compute subnetwork (in the Shared VPC host project)."""
 
-    key = "compute.subnetworks.iamPolicy"
+    key = KindKey.SUBNETWORK_IAM
 
     def url(self, scope: Scope, name: str) -> str:
         return f"projects/{scope.project}/regions/{scope.region}/subnetworks/{name}"
@@ -82,7 +83,7 @@ class SubnetworkIam(IamBindingKind):
 class ProjectIam(IamBindingKind):
     """Policy of a project; `name` is the project id."""
 
-    key = "cloudresourcemanager.projects.iamPolicy"
+    key = KindKey.PROJECT_IAM
     regional = False
 
     def url(self, scope: Scope, name: str) -> str:

@@ -15,10 +15,11 @@ import json
 from typing import Any
 
 from crpatterns.engine import diff as diffing
-from crpatterns.engine.model import Actual, Change, Scope
+from crpatterns.engine.model import Actual, Change, ReplaceStrategy, Scope
 from crpatterns.gcp.lazy_import import run_service_type
 from crpatterns.gcp.operations import wait_run
 from crpatterns.kinds.base import Kind, is_not_found
+from crpatterns.kinds.keys import KindKey
 
 SEND_ONLY = ("launchStage",)
 _SNAKE = {"launchStage": "launch_stage", "iapEnabled": "iap_enabled", "defaultUriDisabled": "default_uri_disabled",
@@ -49,9 +50,9 @@ def to_dict(message: Any) -> dict[str, Any]:
 
 
 class RunServices(Kind):
-    key = "run.services"
+    key = KindKey.RUN_SERVICES
     marker_in = "labels"
-    replace_strategy = "delete-before-create"
+    replace_strategy = ReplaceStrategy.DELETE_BEFORE_CREATE
 
     def url(self, scope: Scope, name: str) -> str:
         return f"projects/{scope.project}/locations/{scope.region}/services/{name}"

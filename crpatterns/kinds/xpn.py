@@ -9,12 +9,13 @@ from typing import Any
 from crpatterns.engine.model import Actual, Change, Scope
 from crpatterns.gcp.lazy_import import compute_types
 from crpatterns.kinds.compute import ComputeKind, to_dict
+from crpatterns.kinds.keys import KindKey
 
 
 class XpnAttachment(ComputeKind):
     """`name` is the service project; the desired body is {"hostProject": HOST}."""
 
-    key = "compute.projects.xpnHost"
+    key = KindKey.XPN_HOST
     client_class = "ProjectsClient"
     message = "Project"
     name_arg = "project"
@@ -25,6 +26,12 @@ class XpnAttachment(ComputeKind):
     def read(self, scope: Scope, name: str) -> dict[str, Any] | None:
         host = self.call(name, "getXpnHost", lambda: to_dict(self.client.get_xpn_host(project=name)))
         return {"name": name, "hostProject": host.get("name") or None}
+
+    def host_status(self, project: str, described_as: str = "") -> str:
+        """The project's Compute Project.xpnProjectStatus: HOST when Shared VPC is enabled on it.
+        `described_as` names the project in a failure, e.g. "no-such-host (--host-project)"."""
+        found = self.call(described_as or project, "get", lambda: to_dict(self.client.get(project=project)))
+        return str(found.get("xpnProjectStatus") or "UNSPECIFIED_XPN_PROJECT_STATUS")
 
     def update(self, actual: Actual, body: dict[str, Any], changes: tuple[Change, ...]) -> None:
         compute_v1 = compute_types()

@@ -20,8 +20,12 @@ def result_lines(result: ApplyResult) -> list[str]:
     for step, message in result.failed:
         lines.append(f"  failed: {step.label}: {message}")
     lines.append(f"  done: {done}.")
-    if result.not_started:
-        lines.append("  not started: " + ", ".join(s.label for s in result.not_started if not s.hidden))
+    skipped: dict[str, list[str]] = {}
+    for step, blocker in result.skipped:
+        if not step.hidden:
+            skipped.setdefault(blocker.label, []).append(step.label)
+    for blocker, labels in skipped.items():
+        lines.append(f"  not started (they need {blocker}): {', '.join(labels)}")
     lines.append("Run the same command again to finish: it plans from what exists now.")
     return lines
 
@@ -32,5 +36,6 @@ def result_json(result: ApplyResult) -> dict[str, Any]:
         "seconds": round(result.seconds, 3),
         "done": [{"kind": s.kind, "name": s.name, "action": s.action.value} for s in result.done if not s.hidden],
         "failed": [{"kind": s.kind, "name": s.name, "error": m} for s, m in result.failed],
-        "notStarted": [{"kind": s.kind, "name": s.name} for s in result.not_started if not s.hidden],
+        "notStarted": [{"kind": s.kind, "name": s.name, "waitedFor": {"kind": b.kind, "name": b.name}}
+                       for s, b in result.skipped if not s.hidden],
     }

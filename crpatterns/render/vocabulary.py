@@ -11,13 +11,6 @@ SYMBOL = {
     Action.DELETE: "-",
     Action.NOOP: " ",
 }
-COLOUR = {
-    Action.CREATE: "green",
-    Action.UPDATE: "yellow",
-    Action.REPLACE: "magenta",
-    Action.DELETE: "red",
-    Action.NOOP: "dim",
-}
 PAST = {
     Action.CREATE: "created",
     Action.UPDATE: "updated",

@@ -1,5 +1,5 @@
 """The internal-api pattern as pure functions: desired resources from a spec and facts, the checks of
-the flags against the network, and what destroy keeps. No server."""
+the spec against the network, and what destroy keeps. No server, no CLI."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from crpatterns.cli import internal_api_run as run
 from crpatterns.engine.model import Actual, Ownership, Ref, Scope
-from crpatterns.errors import PlanError, UsageError
-from crpatterns.patterns import internal_api as pattern
+from crpatterns.errors import PlanError
+from crpatterns.patterns.internal_api import checks as run
+from crpatterns.patterns.internal_api import desired as pattern
+from crpatterns.patterns.internal_api.spec import Facts, InternalApiSpec
 
 P = "proj"
 REGION = "us-central1"
@@ -32,17 +33,18 @@ def proxy_only(name: str = "proxy", cidr: str = "10.9.0.0/23", app: str | None =
 
 
 APP_SUBNET = subnet("app", "10.0.0.0/24")
+OURS = {"managed-by": "crpatterns", "crpatterns-app": "api", "crpatterns-pattern": "internal-api"}
 
 
-def spec(**fields: Any) -> pattern.InternalApiSpec:
+def spec(**fields: Any) -> InternalApiSpec:
     values: dict[str, Any] = dict(name="api", project=P, region=REGION, image="gcr.io/p/i:1", network="vpc",
-                                  subnet="app", proxy_subnet_range="10.129.0.0/23")
+                                  subnet="app")
     values.update(fields)
-    return pattern.InternalApiSpec(**values)
+    return InternalApiSpec(**values)
 
 
-def facts(*subnets: dict[str, Any], **fields: Any) -> pattern.Facts:
-    return pattern.Facts(network=fields.pop("network", NETWORK), subnets=subnets or (APP_SUBNET,), **fields)
+def facts(*subnets: dict[str, Any], **fields: Any) -> Facts:
+    return Facts(network=fields.pop("network", NETWORK), subnets=subnets or (APP_SUBNET,), **fields)
 
 
 def by_role(resources: list[Any]) -> dict[str, Any]:
@@ -59,7 +61,7 @@ def test_without_a_proxy_only_subnet_one_is_created_for_the_app() -> None:
     assert proxy.body == {"purpose": "REGIONAL_MANAGED_PROXY", "role": "ACTIVE", "network": Ref("network"),
                           "ipCidrRange": "10.129.0.0/23"}
     assert "creates one" in proxy.notes[0]
-    assert set(desired) == {"network", "subnet", "proxy-subnet", "service", "neg", "backend", "url-map",
+    assert set(desired) == {"network", "subnet", "proxy-subnet", "service", "invoker", "neg", "backend", "url-map",
                             "http-proxy", "rule"}
 
 
@@ -72,7 +74,7 @@ def test_an_active_proxy_only_subnet_is_reused_and_the_plan_says_whose() -> None
 
 
 def test_the_apps_own_proxy_subnet_stays_owned_with_its_range_whatever_the_flag() -> None:
-    given = spec(proxy_subnet_range="10.50.0.0/23", proxy_subnet_range_given=True)
+    given = spec(proxy_subnet_range="10.50.0.0/23")
     proxy = by_role(pattern.desired(given, facts(APP_SUBNET, proxy_only("api-proxy-only", app="api"))))["proxy-subnet"]
     assert proxy.ownership is Ownership.OWNED and proxy.name == "api-proxy-only"
     assert proxy.body["ipCidrRange"] == "10.9.0.0/23"
@@ -93,7 +95,8 @@ def test_every_resource_has_the_stated_fields() -> None:
     assert rule["target"] == Ref("http-proxy") and "IPAddress" not in rule
     invoker = desired["invoker"]
     assert invoker.ownership is Ownership.BINDING
-    assert invoker.body == {"role": "roles/run.invoker", "members": ["user:a@example.com"], "mode": "additive"}
+    assert invoker.body == {"role": "roles/run.invoker", "members": ["user:a@example.com"], "mode": "additive",
+                            "refusedMembers": ["allUsers", "allAuthenticatedUsers"]}
 
 
 def test_port_443_uses_a_regional_certificate_and_https_proxy() -> None:
@@ -113,12 +116,13 @@ def test_a_static_ip_is_an_address_reserved_in_the_subnet() -> None:
 
 
 def test_an_ephemeral_ip_is_pinned_so_a_replacement_keeps_it_and_global_access_change_is_noted() -> None:
-    rule = {"name": "api-rule", "IPAddress": "10.0.0.2", "portRange": "80-80", "allowGlobalAccess": False}
-    desired = by_role(pattern.desired(spec(global_access=True), facts(region_rules=(rule,))))["rule"]
+    rule = {"name": "api-rule", "IPAddress": "10.0.0.2", "portRange": "80-80", "allowGlobalAccess": False,
+            "region": f"{BASE}/regions/{REGION}"}
+    desired = by_role(pattern.desired(spec(global_access=True), facts(rules=(rule,))))["rule"]
     assert desired.body["IPAddress"] == "10.0.0.2"
     assert any("--global-access changed" in n for n in desired.notes)
     held = {"name": "someone", "address": "10.0.0.2"}
-    unpinned = by_role(pattern.desired(spec(), facts(region_rules=(rule,), region_addresses=(held,))))["rule"]
+    unpinned = by_role(pattern.desired(spec(), facts(rules=(rule,), region_addresses=(held,))))["rule"]
     assert "IPAddress" not in unpinned.body
 
 
@@ -137,7 +141,7 @@ def test_a_member_someone_else_granted_is_never_claimed() -> None:
     desired = by_role(pattern.desired(spec(invokers=("user:other@example.com",)), current))
     assert desired["service"].body["annotations"] == {pattern.INVOKERS_ANNOTATION: ""}
     later = by_role(pattern.desired(spec(), current))
-    assert "invoker-revoke" not in later and "invoker" not in later
+    assert "invoker-revoke" not in later and later["invoker"].body["members"] == []
 
 
 def test_no_invoker_iam_disables_the_check_and_revokes_what_the_tool_granted() -> None:
@@ -146,15 +150,22 @@ def test_no_invoker_iam_disables_the_check_and_revokes_what_the_tool_granted() -
     desired = by_role(pattern.desired(spec(invoker_iam_disabled=True), current))
     assert desired["service"].body["invokerIamDisabled"] is True
     assert desired["invoker-revoke"].body["members"] == ["user:a@example.com"]
-    assert "invoker" not in desired
-    assert pattern.invoker_warning((), True) == []
-    assert "No --invoker given" in pattern.invoker_warning((), False)[0]
+    assert desired["invoker"].body["members"] == []
+    assert pattern.invoker_warning(spec(invoker_iam_disabled=True)) == []
+    assert "No --invoker given" in pattern.invoker_warning(spec())[0]
+
+
+def test_public_invokers_are_removed_whatever_the_flags() -> None:
+    for fields in ({}, {"invokers": ("user:a@example.com",)}, {"invoker_iam_disabled": True}):
+        invoker = by_role(pattern.desired(spec(**fields), facts()))["invoker"]
+        assert invoker.ownership is Ownership.BINDING and invoker.depends_on == ("service",)
+        assert set(invoker.body["refusedMembers"]) == {"allUsers", "allAuthenticatedUsers"}
 
 
 # -- checks against the network ---------------------------------------------------------------------
 
 
-def refused(spec_: pattern.InternalApiSpec, facts_: pattern.Facts) -> str:
+def refused(spec_: InternalApiSpec, facts_: Facts) -> str:
     with pytest.raises(PlanError) as error:
         run.check_facts(spec_, facts_)
     return str(error.value)
@@ -179,13 +190,13 @@ def test_the_ip_must_be_inside_the_subnet_usable_and_free() -> None:
     assert "four addresses Google reserves" in refused(spec(ip="10.0.0.1"), facts())
     taken = {"name": "db", "address": "10.0.0.9", "subnetwork": APP_SUBNET["selfLink"]}
     assert "already used by db" in refused(spec(ip="10.0.0.9"), facts(region_addresses=(taken,)))
-    mine = {**taken, "labels": {"managed-by": "crpatterns", "crpatterns-app": "api"}}
+    mine = {**taken, "labels": OURS}
     run.check_facts(spec(ip="10.0.0.9"), facts(region_addresses=(mine,)))
 
 
 def test_the_proxy_range_overlaps_no_subnet_in_any_region() -> None:
     far = subnet("far", "10.129.0.0/20", region="europe-west1")
-    given = spec(proxy_subnet_range_given=True)
+    given = spec(proxy_subnet_range="10.129.0.0/23")
     message = refused(given, facts(APP_SUBNET, far))
     assert message.startswith("--proxy-subnet-range 10.129.0.0/23 overlaps subnet far (10.129.0.0/20) in "
                               "europe-west1 of network vpc")
@@ -195,7 +206,7 @@ def test_the_proxy_range_overlaps_no_subnet_in_any_region() -> None:
 
 def test_auto_mode_networks_keep_their_block() -> None:
     auto = {**NETWORK, "autoCreateSubnetworks": True}
-    message = refused(spec(proxy_subnet_range_given=True), facts(network=auto))
+    message = refused(spec(proxy_subnet_range="10.129.0.0/23"), facts(network=auto))
     assert "lies in 10.128.0.0/9, which auto mode network vpc keeps for its own subnets" in message
 
 
@@ -210,25 +221,6 @@ def test_a_default_range_that_does_not_fit_becomes_the_first_free_block() -> Non
     assert free.body["ipCidrRange"] == "10.129.0.0/23" and len(free.notes) == 1
 
 
-@pytest.mark.parametrize(("fields", "words"), [
-    ({"port": 8080}, "--port must be 80 (HTTP) or 443 (HTTPS); got 8080."),
-    ({"port": 443}, "--port 443 needs --certificate-file and --private-key-file"),
-    ({"certificate_file": "c.pem", "private_key_file": "k.pem"}, "go with --port 443 only"),
-    ({"invokers": ("allUsers",)}, "--invoker allUsers is refused"),
-    ({"invokers": ("user:a@example.com",), "no_invoker_iam": True}, "exclude each other"),
-    ({"proxy_subnet_range": "10.129.0.0/27"}, "--proxy-subnet-range must be at least a /26"),
-    ({"proxy_subnet_range": "nonsense"}, "--proxy-subnet-range must be an IPv4 range in CIDR form"),
-    ({"ip": "10.0.0.300"}, "--ip must be an IPv4 address"),
-    ({"subnet": ""}, "--subnet is required"),
-])
-def test_flags_are_checked_before_any_call(fields: dict[str, Any], words: str) -> None:
-    values: dict[str, Any] = dict(name="api", image="gcr.io/p/i:1", region=REGION, network="vpc", subnet="app")
-    values.update(fields)
-    with pytest.raises(UsageError) as error:
-        run.validate(run.Inputs(**values))
-    assert words in str(error.value)
-
-
 # -- destroy ----------------------------------------------------------------------------------------
 
 
@@ -239,11 +231,10 @@ def actual(kind: str, name: str, body: dict[str, Any], app: str = "api") -> Actu
 def test_destroy_keeps_the_apps_proxy_subnet_while_another_rule_runs_on_it() -> None:
     mine = proxy_only("api-proxy-only", app="api")
     rule = {"name": "api-rule", "network": NETWORK["selfLink"], "region": f"{BASE}/regions/{REGION}",
-            "loadBalancingScheme": "INTERNAL_MANAGED", "labels": {"managed-by": "crpatterns", "crpatterns-app": "api"}}
-    owned = [actual("compute.subnetworks", "api-proxy-only", mine), actual("compute.forwardingRules", "api-rule", rule)]
-    assert pattern.kept_proxy_subnets("api", owned, [mine], [rule]) == {}
+            "loadBalancingScheme": "INTERNAL_MANAGED", "labels": OURS}
+    assert pattern.kept_proxy_subnets("api", P, Facts(all_subnets=(mine,), rules=(rule,))) == {}
     other = {**rule, "name": "b-rule", "labels": {}}
-    kept = pattern.kept_proxy_subnets("api", owned, [mine], [rule, other])
+    kept = pattern.kept_proxy_subnets("api", P, Facts(all_subnets=(mine,), rules=(rule, other)))
     (reason,) = kept.values()
     assert list(kept) == [("compute.subnetworks", Scope(P, REGION), "api-proxy-only")]
     assert reason.startswith("kept: forwarding rule b-rule still runs on this proxy-only subnet")
@@ -252,14 +243,15 @@ def test_destroy_keeps_the_apps_proxy_subnet_while_another_rule_runs_on_it() -> 
 def test_destroy_mentions_a_reused_proxy_subnet_it_never_deletes() -> None:
     theirs = proxy_only("proxy")
     rule = {"name": "api-rule", "network": NETWORK["selfLink"], "region": f"{BASE}/regions/{REGION}",
-            "loadBalancingScheme": "INTERNAL_MANAGED"}
-    kept = pattern.kept_proxy_subnets("api", [actual("compute.forwardingRules", "api-rule", rule)], [theirs], [rule])
+            "loadBalancingScheme": "INTERNAL_MANAGED", "labels": OURS}
+    kept = pattern.kept_proxy_subnets("api", P, Facts(all_subnets=(theirs,), rules=(rule,)))
     assert kept == {("compute.subnetworks", Scope(P, REGION), "proxy"):
                     "kept: this app reused the proxy-only subnet, which was created outside crpatterns"}
 
 
 def test_the_planner_deletes_a_proxy_subnet_after_the_rules_that_run_on_it() -> None:
-    from crpatterns.engine.planner import Observation, make_destroy_plan
+    from crpatterns.engine.model import Observation
+    from crpatterns.engine.planner import make_destroy_plan
     from crpatterns.kinds import all_kinds
 
     kinds = all_kinds(None)  # type: ignore[arg-type]  # pure methods only: no client is built

@@ -8,8 +8,8 @@ import pytest
 
 from crpatterns.engine import ownership
 from crpatterns.engine.diff import diff
-from crpatterns.engine.model import Action, Desired, Ownership, Ref, Scope
-from crpatterns.engine.planner import Observation, make_destroy_plan, make_plan, replacement_name
+from crpatterns.engine.model import Action, Desired, Observation, Ownership, Ref, ReplaceStrategy, Scope
+from crpatterns.engine.planner import make_destroy_plan, make_plan, replacement_name
 from crpatterns.errors import PlanError
 from crpatterns.kinds.base import Kind
 
@@ -22,7 +22,7 @@ class FakeKind(Kind):
     """The real Kind logic (markers, diff, references) with URLs in Compute's shape."""
 
     def __init__(self, key: str, segment: str, regional: bool, immutable: tuple[str, ...] = (),
-                 strategy: str = "create-before-destroy") -> None:
+                 strategy: ReplaceStrategy = ReplaceStrategy.CREATE_BEFORE_DESTROY) -> None:
         self.key = key
         self.segment = segment
         self.regional = regional
@@ -41,7 +41,8 @@ KINDS = {
     "neg": FakeKind("neg", "networkEndpointGroups", True, immutable=("cloudRun",)),
     "backend": FakeKind("backend", "backendServices", False, immutable=("loadBalancingScheme",)),
     "urlmap": FakeKind("urlmap", "urlMaps", False),
-    "rule": FakeKind("rule", "forwardingRules", False, immutable=("portRange",), strategy="delete-before-create"),
+    "rule": FakeKind("rule", "forwardingRules", False, immutable=("portRange",),
+                     strategy=ReplaceStrategy.DELETE_BEFORE_CREATE),
 }
 
 

@@ -1,4 +1,4 @@
-"""The shared-vpc pattern as pure functions: facts and spec in, desired state out; no server."""
+"""The shared-vpc pattern as pure functions: facts and spec in, desired state out; no server, no CLI."""
 
 from __future__ import annotations
 
@@ -6,29 +6,32 @@ from typing import Any
 
 import pytest
 
-from crpatterns.cli.shared_vpc_run import EnableInputs, validate_enable
-from crpatterns.engine.model import Action, Ownership, Scope
-from crpatterns.engine.planner import Observation, make_plan
+from crpatterns.engine.model import Action, Observation, Ownership, Scope
+from crpatterns.engine.planner import make_plan
 from crpatterns.errors import PlanError, UsageError
 from crpatterns.kinds.run_services import merge
-from crpatterns.patterns import shared_vpc as p
+from crpatterns.patterns.base import Intent
+from crpatterns.patterns.shared_vpc import desired as pattern
+from crpatterns.patterns.shared_vpc import grants as record
+from crpatterns.patterns.shared_vpc import spec as specs
+from crpatterns.patterns.shared_vpc import status
 
 AGENT = "serviceAccount:service-3@serverless-robot-prod.iam.gserviceaccount.com"
 SUBNET = "projects/host-project/regions/us-central1/subnetworks/run-egress"
 NETWORK = "projects/host-project/global/networks/shared"
 
 
-def spec(**changes: Any) -> p.EnableSpec:
+def spec(**changes: Any) -> specs.EnableSpec:
     fields: dict[str, Any] = dict(name="api", project="svc-project", project_number="3", region="us-central1",
                                   host="host-project", network="shared", subnet="run-egress")
-    return p.EnableSpec(**{**fields, **changes})
+    return specs.EnableSpec(**{**fields, **changes})
 
 
-def host(**changes: Any) -> p.HostFacts:
+def host(**changes: Any) -> specs.HostFacts:
     fields: dict[str, Any] = dict(xpn_status="HOST", attached_to="host-project",
                                   subnet={"name": "run-egress", "network": f"https://www.googleapis.com/compute/v1/"
                                           f"{NETWORK}", "privateIpGoogleAccess": False})
-    return p.HostFacts(**{**fields, **changes})
+    return specs.HostFacts(**{**fields, **changes})
 
 
 def existing(**changes: Any) -> dict[str, Any]:
@@ -41,7 +44,7 @@ def existing(**changes: Any) -> dict[str, Any]:
     return service
 
 
-def by_role(intent: p.Intent) -> dict[str, Any]:
+def by_role(intent: Intent) -> dict[str, Any]:
     return {d.role: d for d in intent.desired}
 
 
@@ -49,7 +52,7 @@ def by_role(intent: p.Intent) -> dict[str, Any]:
 
 
 def test_enable_on_an_existing_service_changes_only_vpc_ingress_label_and_annotations() -> None:
-    intent = p.enable(spec(tags=("svc",)), host(), existing())
+    intent = pattern.enable(spec(tags=("svc",)), host(), existing())
     service = by_role(intent)["service"]
     assert service.ownership is Ownership.SHARED
     assert set(service.body) == {"ingress", "template", "labels", "annotations"}
@@ -57,13 +60,13 @@ def test_enable_on_an_existing_service_changes_only_vpc_ingress_label_and_annota
     assert service.body["template"]["vpcAccess"] == {
         "networkInterfaces": [{"network": NETWORK, "subnetwork": SUBNET, "tags": ["svc"]}], "egress": "ALL_TRAFFIC"}
     assert service.body["ingress"] == "INGRESS_TRAFFIC_INTERNAL_ONLY"
-    assert service.body["labels"] == {p.CONNECTED_LABEL: "host-project"}  # no ownership labels
-    assert service.body["annotations"][p.PREVIOUS_INGRESS] == "INGRESS_TRAFFIC_ALL"
+    assert service.body["labels"] == {specs.CONNECTED_LABEL: "host-project"}  # no ownership labels
+    assert service.body["annotations"][specs.PREVIOUS_INGRESS] == "INGRESS_TRAFFIC_ALL"
     assert set(service.depends_on) == {"attachment", "network-user", "network-viewer", "subnet"}
 
 
 def test_enable_grants_to_the_service_projects_run_agent_additively() -> None:
-    roles = by_role(p.enable(spec(), host(), existing()))
+    roles = by_role(pattern.enable(spec(), host(), existing()))
     user, viewer = roles["network-user"], roles["network-viewer"]
     assert (user.kind, user.name, user.scope) == ("compute.subnetworks.iamPolicy", "run-egress",
                                                   Scope("host-project", "us-central1"))
@@ -71,47 +74,47 @@ def test_enable_grants_to_the_service_projects_run_agent_additively() -> None:
     assert (viewer.kind, viewer.name, viewer.scope) == ("cloudresourcemanager.projects.iamPolicy", "host-project",
                                                         Scope("host-project"))
     assert viewer.body["role"] == "roles/compute.networkViewer" and viewer.ownership is Ownership.BINDING
-    grants = p.decode_grants(roles["service"].body["annotations"][p.HOST_GRANTS])
-    assert grants == {p.Grant(SUBNET, "roles/compute.networkUser"),
-                      p.Grant("projects/host-project", "roles/compute.networkViewer")}
-    assert roles["service"].body["annotations"][p.HOST_GRANTS] == (
+    grants = record.decode_grants(roles["service"].body["annotations"][specs.HOST_GRANTS])
+    assert grants == {record.Grant(SUBNET, "roles/compute.networkUser"),
+                      record.Grant("projects/host-project", "roles/compute.networkViewer")}
+    assert roles["service"].body["annotations"][specs.HOST_GRANTS] == (
         f"roles/compute.networkUser={SUBNET},roles/compute.networkViewer=projects/host-project")
 
 
 def test_grants_that_existed_before_are_not_remembered_as_the_tools() -> None:
-    intent = p.enable(spec(), host(agent_is_subnet_user=True, agent_is_host_viewer=True), existing())
-    assert p.HOST_GRANTS not in by_role(intent)["service"].body["annotations"]
+    intent = pattern.enable(spec(), host(agent_is_subnet_user=True, agent_is_host_viewer=True), existing())
+    assert specs.HOST_GRANTS not in by_role(intent)["service"].body["annotations"]
 
 
 def test_a_rerun_keeps_what_the_annotations_remember() -> None:
-    first = by_role(p.enable(spec(), host(), existing()))["service"].body["annotations"]
+    first = by_role(pattern.enable(spec(), host(), existing()))["service"].body["annotations"]
     after = existing(ingress="INGRESS_TRAFFIC_INTERNAL_ONLY", annotations=dict(first))
-    again = by_role(p.enable(spec(), host(agent_is_subnet_user=True, agent_is_host_viewer=True), after))
+    again = by_role(pattern.enable(spec(), host(agent_is_subnet_user=True, agent_is_host_viewer=True), after))
     assert again["service"].body["annotations"] == first
 
 
 def test_private_google_access_is_a_shared_change_noted_only_when_off() -> None:
-    off = by_role(p.enable(spec(), host(), existing()))["subnet"]
+    off = by_role(pattern.enable(spec(), host(), existing()))["subnet"]
     assert off.ownership is Ownership.SHARED and off.body == {"privateIpGoogleAccess": True}
     assert "crpatterns does not own" in off.notes[0]
     on = host(subnet={**host().subnet, "privateIpGoogleAccess": True})
-    assert by_role(p.enable(spec(), on, existing()))["subnet"].notes == ()
+    assert by_role(pattern.enable(spec(), on, existing()))["subnet"].notes == ()
 
 
 def test_a_missing_service_is_created_and_owned_with_image() -> None:
-    service = by_role(p.enable(spec(image="us-docker.pkg.dev/a/b/c:1"), host(), None))["service"]
+    service = by_role(pattern.enable(spec(image="us-docker.pkg.dev/a/b/c:1"), host(), None))["service"]
     assert service.ownership is Ownership.OWNED
     assert service.body["template"]["containers"] == [{"image": "us-docker.pkg.dev/a/b/c:1"}]
-    assert p.PREVIOUS_INGRESS not in service.body["annotations"]
+    assert specs.PREVIOUS_INGRESS not in service.body["annotations"]
     assert "connector" not in service.body["template"]["vpcAccess"]
 
 
 def test_a_service_the_tool_created_stays_owned() -> None:
     labels = {"managed-by": "crpatterns", "crpatterns-app": "api", "crpatterns-pattern": "shared-vpc",
               "crpatterns-role": "service"}
-    assert by_role(p.enable(spec(), host(), existing(labels=labels)))["service"].ownership is Ownership.OWNED
+    assert by_role(pattern.enable(spec(), host(), existing(labels=labels)))["service"].ownership is Ownership.OWNED
     other = {**labels, "crpatterns-pattern": "web-app"}
-    assert by_role(p.enable(spec(), host(), existing(labels=other)))["service"].ownership is Ownership.SHARED
+    assert by_role(pattern.enable(spec(), host(), existing(labels=other)))["service"].ownership is Ownership.SHARED
 
 
 @pytest.mark.parametrize(("facts", "service", "words"), [
@@ -125,32 +128,32 @@ def test_a_service_the_tool_created_stays_owned() -> None:
 ])
 def test_what_must_hold_before_anything_changes(facts: dict[str, Any], service: Any, words: str) -> None:
     with pytest.raises(PlanError) as error:
-        p.enable(spec(), host(**facts), service)
+        pattern.enable(spec(), host(**facts), service)
     assert words in str(error.value)
 
 
 def test_not_attached_names_the_missing_step_and_role() -> None:
     with pytest.raises(PlanError) as error:
-        p.enable(spec(), host(attached_to=None), existing())
+        pattern.enable(spec(), host(attached_to=None), existing())
     assert "not attached" in str(error.value) and "roles/compute.xpnAdmin" in str(error.value)
-    intent = p.enable(spec(attach=True), host(attached_to=None), existing())
+    intent = pattern.enable(spec(attach=True), host(attached_to=None), existing())
     attachment = by_role(intent)["attachment"]
     assert attachment.body == {"hostProject": "host-project"} and attachment.ownership is Ownership.SHARED
 
 
 def test_the_host_must_be_another_project() -> None:
     with pytest.raises(UsageError):
-        p.enable(spec(host="svc-project"), host(), existing())
+        pattern.enable(spec(host="svc-project"), host(), existing())
 
 
 def test_an_image_for_an_existing_service_is_a_warning_not_a_change() -> None:
-    intent = p.enable(spec(image="us-docker.pkg.dev/a/b/c:2"), host(), existing())
+    intent = pattern.enable(spec(image="us-docker.pkg.dev/a/b/c:2"), host(), existing())
     assert "keeps its image" in intent.warnings[0]
     assert "containers" not in by_role(intent)["service"].body["template"]
 
 
 def test_invokers_are_added_to_the_service_policy_after_the_service() -> None:
-    invoker = by_role(p.enable(spec(invokers=("serviceAccount:caller@x.iam.gserviceaccount.com",)), host(),
+    invoker = by_role(pattern.enable(spec(invokers=("serviceAccount:caller@x.iam.gserviceaccount.com",)), host(),
                                existing()))["invoker"]
     assert invoker.body["mode"] == "additive" and invoker.depends_on == ("service",)
 
@@ -158,52 +161,53 @@ def test_invokers_are_added_to_the_service_policy_after_the_service() -> None:
 # -- disable --------------------------------------------------------------------------------------
 
 
-def disable_spec(revoke: bool = False) -> p.DisableSpec:
-    return p.DisableSpec("api", "svc-project", "3", "us-central1", revoke)
+def disable_spec(revoke: bool = False) -> specs.DisableSpec:
+    return specs.DisableSpec(name="api", project="svc-project", project_number="3", region="us-central1", revoke=revoke)
 
 
 def connected(name: str = "api", subnet: str = SUBNET, **changes: Any) -> dict[str, Any]:
-    grants = {p.Grant(SUBNET, "roles/compute.networkUser"),
-              p.Grant("projects/host-project", "roles/compute.networkViewer")}
+    grants = {record.Grant(SUBNET, "roles/compute.networkUser"),
+              record.Grant("projects/host-project", "roles/compute.networkViewer")}
     return existing(name=f"projects/svc-project/locations/us-central1/services/{name}",
                     ingress="INGRESS_TRAFFIC_INTERNAL_ONLY",
-                    annotations={p.PREVIOUS_INGRESS: "INGRESS_TRAFFIC_ALL", p.HOST_GRANTS: p.encode_grants(grants)},
+                    annotations={specs.PREVIOUS_INGRESS: "INGRESS_TRAFFIC_ALL",
+                                 specs.HOST_GRANTS: record.encode_grants(grants)},
                     template={"containers": [{"image": "i"}], "vpcAccess": {"networkInterfaces": [
                         {"network": NETWORK, "subnetwork": subnet}], "egress": "ALL_TRAFFIC"}}, **changes)
 
 
 def test_disable_removes_the_connection_and_restores_the_ingress() -> None:
-    intent = p.disable(disable_spec(), connected(), [], {})
+    intent = pattern.disable(disable_spec(), connected(), [], {})
     assert [d.role for d in intent.desired] == ["service"]
     body = intent.desired[0].body
     assert body["template"] == {"vpcAccess": None}
     assert body["ingress"] == "INGRESS_TRAFFIC_ALL"
-    assert body["annotations"] == {p.PREVIOUS_INGRESS: None}  # host-grants kept for a later revoke
-    assert body["labels"] == {p.CONNECTED_LABEL: None}
+    assert body["annotations"] == {specs.PREVIOUS_INGRESS: None}  # host-grants kept for a later revoke
+    assert body["labels"] == {specs.CONNECTED_LABEL: None}
 
 
 def test_revoke_removes_only_the_remembered_grants_after_the_service() -> None:
-    intent = p.disable(disable_spec(True), connected(), [], {"host-project": set()})
+    intent = pattern.disable(disable_spec(True), connected(), [], {"host-project": set()})
     revokes = [d for d in intent.desired if d.role.startswith("revoke-")]
     assert {(d.kind, d.body["role"], d.body["mode"]) for d in revokes} == {
         ("compute.subnetworks.iamPolicy", "roles/compute.networkUser", "absent"),
         ("cloudresourcemanager.projects.iamPolicy", "roles/compute.networkViewer", "absent")}
     assert all(d.depends_on == ("service",) and d.body["members"] == [AGENT] for d in revokes)
-    assert intent.desired[0].body["annotations"][p.HOST_GRANTS] is None
+    assert intent.desired[0].body["annotations"][specs.HOST_GRANTS] is None
 
 
 def test_grants_another_service_still_needs_stay() -> None:
     other = connected("billing")
-    intent = p.disable(disable_spec(True), connected(), [other], {"host-project": {SUBNET}})
+    intent = pattern.disable(disable_spec(True), connected(), [other], {"host-project": {SUBNET}})
     assert not [d for d in intent.desired if d.role.startswith("revoke-")]
     assert any("billing still use" in w for w in intent.warnings)
-    kept = p.decode_grants(intent.desired[0].body["annotations"][p.HOST_GRANTS])
+    kept = record.decode_grants(intent.desired[0].body["annotations"][specs.HOST_GRANTS])
     assert len(kept) == 2  # remembered, so a later revoke can remove them
 
 
 def test_the_host_viewer_grant_stays_while_the_agent_uses_another_subnet_of_the_host() -> None:
     elsewhere = "projects/host-project/regions/europe-west1/subnetworks/eu"
-    intent = p.disable(disable_spec(True), connected(), [], {"host-project": {SUBNET, elsewhere}})
+    intent = pattern.disable(disable_spec(True), connected(), [], {"host-project": {SUBNET, elsewhere}})
     revokes = [d for d in intent.desired if d.role.startswith("revoke-")]
     assert [d.body["role"] for d in revokes] == ["roles/compute.networkUser"]
     assert any("eu" in w and "another region" in w for w in intent.warnings)
@@ -212,7 +216,7 @@ def test_the_host_viewer_grant_stays_while_the_agent_uses_another_subnet_of_the_
 def test_disable_keeps_the_ingress_of_a_service_the_tool_created() -> None:
     labels = {"managed-by": "crpatterns", "crpatterns-app": "api", "crpatterns-pattern": "shared-vpc"}
     service = {**connected(labels=labels), "annotations": {}}
-    intent = p.disable(disable_spec(), service, [], {})
+    intent = pattern.disable(disable_spec(), service, [], {})
     assert intent.desired[0].ownership is Ownership.OWNED
     assert "ingress" not in intent.desired[0].body
     assert "ingress stays INGRESS_TRAFFIC_INTERNAL_ONLY" in intent.desired[0].notes[0]
@@ -220,18 +224,18 @@ def test_disable_keeps_the_ingress_of_a_service_the_tool_created() -> None:
 
 def test_disable_on_a_missing_service_is_an_error() -> None:
     with pytest.raises(PlanError):
-        p.disable(disable_spec(), None, [], {})
+        pattern.disable(disable_spec(), None, [], {})
 
 
 def test_an_edited_annotation_names_no_grants() -> None:
-    assert p.decode_grants("not a grant") == set()
-    assert p.decode_grants("roles/x=elsewhere,r=projects/h,roles/y=projects/h/a") == set()
-    assert p.decode_grants(" roles/x=projects/h ,") == {p.Grant("projects/h", "roles/x")}
+    assert record.decode_grants("not a grant") == set()
+    assert record.decode_grants("roles/x=elsewhere,r=projects/h,roles/y=projects/h/a") == set()
+    assert record.decode_grants(" roles/x=projects/h ,") == {record.Grant("projects/h", "roles/x")}
 
 
 def test_a_connector_is_cleared_for_direct_vpc_egress() -> None:
     service = existing(template={"containers": [{"image": "i"}], "vpcAccess": {"connector": "projects/x/c"}})
-    vpc_access = by_role(p.enable(spec(), host(), service))["service"].body["template"]["vpcAccess"]
+    vpc_access = by_role(pattern.enable(spec(), host(), service))["service"].body["template"]["vpcAccess"]
     assert vpc_access["connector"] is None
 
 
@@ -243,7 +247,7 @@ def test_a_connector_is_cleared_for_direct_vpc_egress() -> None:
 ])
 def test_connected_subnet_reads_every_form(interface: dict[str, str], expected: str) -> None:
     service = {"template": {"vpcAccess": {"networkInterfaces": [interface]}}}
-    assert p.connected_subnet(service, "svc-project", "us-central1") == expected
+    assert pattern.connected_subnet(service, "svc-project", "us-central1") == expected
 
 
 # -- status findings ------------------------------------------------------------------------------
@@ -253,12 +257,13 @@ def good_report(**changes: Any) -> dict[str, Any]:
     report = {"name": "api", "project": "svc-project", "region": "us-central1", "exists": True,
               "subnet": SUBNET, "host": "host-project", "ingress": "INGRESS_TRAFFIC_INTERNAL_ONLY",
               "hostIsSharedVpcHost": True, "attachedTo": "host-project", "subnetExists": True,
-              "agentCanUseSubnet": True, "privateGoogleAccess": True, "agent": AGENT}
+              "agentCanUseSubnet": True, "agentIsHostNetworkViewer": True, "privateGoogleAccess": True,
+              "agent": AGENT}
     return {**report, **changes}
 
 
 def test_a_healthy_connection_has_no_findings() -> None:
-    assert p.findings(good_report()) == []
+    assert status.findings(good_report()) == []
 
 
 @pytest.mark.parametrize(("changes", "words"), [
@@ -268,45 +273,13 @@ def test_a_healthy_connection_has_no_findings() -> None:
     (dict(hostIsSharedVpcHost=False), "not a Shared VPC host"),
     (dict(attachedTo=None), "not attached"),
     (dict(agentCanUseSubnet=False), "lacks roles/compute.networkUser"),
+    (dict(agentIsHostNetworkViewer=False), "lacks roles/compute.networkViewer"),
+    (dict(invokers=["allUsers"]), "roles/run.invoker to allUsers"),
     (dict(privateGoogleAccess=False), "Private Google Access is off"),
     (dict(failure="boom"), "failed: boom"),
 ])
 def test_findings(changes: dict[str, Any], words: str) -> None:
-    assert any(words in f for f in p.findings(good_report(**changes)))
-
-
-# -- input validation -----------------------------------------------------------------------------
-
-
-def inputs(**changes: Any) -> EnableInputs:
-    fields: dict[str, Any] = dict(name="api", region="us-central1", host="host-project", network="shared",
-                                  subnet="run-egress", image="", egress="all-traffic", ingress="internal", tags=(),
-                                  invokers=(), attach=False)
-    return EnableInputs(**{**fields, **changes})
-
-
-@pytest.mark.parametrize(("changes", "flag"), [
-    (dict(name="Bad_Name"), "SERVICE"),
-    (dict(region=""), "--region"),
-    (dict(host=""), "--host-project"),
-    (dict(host="X"), "--host-project"),
-    (dict(network="Bad"), "--network"),
-    (dict(subnet=""), "--subnet"),
-    (dict(egress="all"), "--egress"),
-    (dict(ingress="all"), "--ingress"),
-    (dict(tags=("Bad Tag",)), "--network-tag"),
-    (dict(invokers=("allUsers",)), "--invoker"),
-    (dict(image="NOT AN IMAGE"), "--image"),
-])
-def test_bad_input_names_the_flag(changes: dict[str, Any], flag: str) -> None:
-    with pytest.raises(UsageError) as error:
-        validate_enable(inputs(**changes))
-    assert flag in str(error.value)
-
-
-def test_choices_map_to_the_api_values() -> None:
-    fields = validate_enable(inputs(egress="private-ranges-only", ingress="internal-and-cloud-load-balancing"))
-    assert (fields["egress"], fields["ingress"]) == ("PRIVATE_RANGES_ONLY", "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER")
+    assert any(words in f for f in status.findings(good_report(**changes)))
 
 
 # -- the engine pieces the pattern relies on ------------------------------------------------------
@@ -322,15 +295,15 @@ def test_a_service_marked_for_the_app_is_matched_by_name_without_listing() -> No
     from crpatterns.kinds.run_services import RunServices
 
     kinds = {"run.services": RunServices.__new__(RunServices)}
-    desired = p.enable(spec(image="us-docker.pkg.dev/a/b/c:1"), host(), None).desired
+    desired = pattern.enable(spec(image="us-docker.pkg.dev/a/b/c:1"), host(), None).desired
     service = next(d for d in desired if d.role == "service")
     labels = {"managed-by": "crpatterns", "crpatterns-app": "api", "crpatterns-pattern": "shared-vpc",
-              "crpatterns-role": "service", p.CONNECTED_LABEL: "host-project"}
+              "crpatterns-role": "service", specs.CONNECTED_LABEL: "host-project"}
     actual = {"name": "projects/svc-project/locations/us-central1/services/api", "labels": labels,
               "ingress": "INGRESS_TRAFFIC_INTERNAL_ONLY", "annotations": service.body["annotations"],
               "template": {"containers": [{"image": "us-docker.pkg.dev/a/b/c:1"}],
                            "vpcAccess": service.body["template"]["vpcAccess"]}}
     observation = Observation(by_key={("run.services", service.scope, "api"): actual})
-    plan = make_plan(p.PATTERN, "api", "svc-project", [service.__class__(**{**vars(service), "depends_on": ()})],
-                     observation, kinds)
+    alone = service.__class__(**{**vars(service), "depends_on": ()})
+    plan = make_plan(specs.PATTERN_NAME, "api", "svc-project", [alone], observation, kinds)
     assert [s.action for s in plan.steps] == [Action.NOOP]

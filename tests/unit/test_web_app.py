@@ -1,41 +1,30 @@
-"""The web-app pattern as pure functions: desired resources from a spec, the input checks, the status
-findings and the next steps. No server."""
+"""The web-app pattern as pure functions: desired resources from a spec and what the proxy serves, the
+status findings and the next steps. No server, no CLI."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from crpatterns.cli import web_app_run as cli
 from crpatterns.engine.model import Ownership, Ref
-from crpatterns.errors import UsageError
-from crpatterns.patterns import validation as check
-from crpatterns.patterns import web_app as pattern
+from crpatterns.patterns.base import StatusReport
+from crpatterns.patterns.web_app import desired as pattern
+from crpatterns.patterns.web_app import status
+from crpatterns.patterns.web_app.spec import Names, WebAppSpec
 
 AGENT = "serviceAccount:service-42@gcp-sa-iap.iam.gserviceaccount.com"
 SERVERLESS_REFUSED = ("healthChecks", "timeoutSec", "portName", "port")
 
 
-def spec(**fields: Any) -> pattern.WebAppSpec:
+def spec(**fields: Any) -> WebAppSpec:
     values: dict[str, Any] = dict(name="hello", project="proj", project_number="42", region="us-central1",
                                   image="gcr.io/p/i:1", domains=("hello.example.com",),
                                   members=("group:g@example.com",))
     values.update(fields)
-    return pattern.WebAppSpec(**values)
+    return WebAppSpec(**values)
 
 
-def by_role(s: pattern.WebAppSpec) -> dict[str, Any]:
-    return {d.role: d for d in pattern.desired(s)}
-
-
-def inputs(**fields: Any) -> cli.Inputs:
-    values: dict[str, Any] = dict(name="hello", image="gcr.io/p/i:1", region="us-central1",
-                                  domains=("hello.example.com",), members=("group:g@example.com",), iap_mode="lb",
-                                  certificate_file=None, private_key_file=None, address=None, https_redirect=True,
-                                  oauth_client_id=None, oauth_client_secret_file=None, disable_default_url=False)
-    values.update(fields)
-    return cli.Inputs(**values)
+def by_role(s: WebAppSpec, facts: pattern.WebAppFacts | None = None) -> dict[str, Any]:
+    return {d.role: d for d in pattern.decide(s, facts or pattern.WebAppFacts()).desired}
 
 
 # -- desired ----------------------------------------------------------------------------------------
@@ -60,7 +49,10 @@ def test_lb_mode_wants_the_whole_chain_behind_iap() -> None:
         assert body["IPAddress"] == Ref("address", "address") and body["portRange"] == port
         assert body["target"] == Ref(proxy) and body["loadBalancingScheme"] == "EXTERNAL_MANAGED"
     assert desired["redirect-url-map"].body["defaultUrlRedirect"]["httpsRedirect"] is True
+    # exactly one of defaultService and defaultUrlRedirect: the other is cleared if someone set it
+    assert desired["url-map"].body == {"defaultService": Ref("backend"), "defaultUrlRedirect": None}
     assert desired["http-proxy"].body == {"urlMap": Ref("redirect-url-map")}
+    assert desired["https-proxy"].body == {"urlMap": Ref("url-map"), "sslCertificates": [Ref("certificate")]}
 
 
 def test_the_iap_agent_is_the_only_invoker_and_public_members_are_refused() -> None:
@@ -116,62 +108,21 @@ def test_no_https_redirect_and_default_url() -> None:
 
 
 def test_desired_is_pure_and_repeatable() -> None:
-    assert pattern.desired(spec()) == pattern.desired(spec())
+    assert pattern.decide(spec(), pattern.WebAppFacts()) == pattern.decide(spec(), pattern.WebAppFacts())
 
 
-# -- validation -------------------------------------------------------------------------------------
-
-
-def test_validate_returns_the_spec_fields() -> None:
-    fields = cli.validate(inputs(domains=("Hello.Example.COM.", "hello.example.com"),
-                                 members=("user:b@example.com", "group:g@example.com", "user:b@example.com")))
-    assert fields["domains"] == ("hello.example.com",)
-    assert fields["members"] == ("group:g@example.com", "user:b@example.com")
-    assert pattern.WebAppSpec(project="p", project_number="1", **fields).https_redirect is True
-
-
-@pytest.mark.parametrize(("changes", "words"), [
-    ({"name": "a" * 50}, "fewer than 50 characters"),
-    ({"name": "Hello"}, "NAME must be a Cloud Run service name"),
-    ({"region": ""}, "--region is required"),
-    ({"region": "mars-north1"}, "--region must be a Cloud Run region"),
-    ({"image": ""}, "--image is required"),
-    ({"image": "Not An Image"}, "--image must be a container image reference"),
-    ({"iap_mode": "both"}, "--iap-mode must be lb or direct"),
-    ({"members": ()}, "--member is required"),
-    ({"members": ("allUsers",)}, "--member allUsers is refused"),
-    ({"members": ("alice@example.com",)}, "--member must start with user:"),
-    ({"members": ("principal://sts.example.com/x",)}, "principal:// must name an IAM principal"),
-    ({"domains": ()}, "--domain is required with --iap-mode lb"),
-    ({"domains": ("*.example.com",)}, "--domain must be a fully qualified host name"),
-    ({"domains": tuple(f"d{i}.example.com" for i in range(101))}, "at most 100 times"),
-    ({"iap_mode": "direct"}, "--domain applies to --iap-mode lb only"),
-    ({"iap_mode": "direct", "domains": (), "https_redirect": False}, "--no-https-redirect applies to --iap-mode lb"),
-    ({"iap_mode": "direct", "domains": (), "oauth_client_id": "x"}, "--oauth-client-id applies to --iap-mode lb"),
-    ({"oauth_client_id": "x"}, "go together"),
-    ({"address": "My_IP"}, "--address must be a Compute resource name"),
-    ({"certificate_file": "/nonexistent.pem", "private_key_file": "/nonexistent.key"}, "does not exist"),
-])
-def test_bad_input_is_one_sentence_naming_the_flag(changes: dict[str, Any], words: str) -> None:
-    with pytest.raises(UsageError) as raised:
-        cli.validate(inputs(**changes))
-    message = str(raised.value)
-    assert words in message and "\n" not in message
 
 
 def test_every_derived_compute_name_fits_for_the_longest_service_name() -> None:
-    names = pattern.Names.of("a" * 49)
-    check.compute_names({k: v for k, v in vars(names).items() if k != "service"})
+    names = Names.of("a" * 49)
     assert max(len(n) for n in vars(names).values()) <= 63
-    with pytest.raises(UsageError, match="too long or malformed for the https_proxy name"):
-        check.compute_names({"https_proxy": "a" * 60 + "-https-proxy"})
 
 
 # -- findings and next steps -------------------------------------------------------------------------
 
 
 def healthy(**fields: Any) -> dict[str, Any]:
-    report = {"name": "hello", "project": "proj", "region": "us-central1", "exists": True, "mode": "lb",
+    report = {"exists": True, "mode": "lb",
               "ingress": "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER", "iapEnabled": True, "iapAgent": AGENT,
               "invokers": [AGENT], "iapMembers": ["group:g@example.com"], "ip": "34.1.2.3",
               "domains": ["a.example.com", "b.example.com"], "certificateType": "MANAGED",
@@ -181,39 +132,55 @@ def healthy(**fields: Any) -> dict[str, Any]:
     return report
 
 
+def findings(report: dict[str, Any]) -> list[str]:
+    return status.findings("hello", "us-central1", report)
+
+
 def test_findings() -> None:
-    assert cli.findings(healthy()) == []
-    assert cli.findings(healthy(mode="direct", ingress="INGRESS_TRAFFIC_ALL")) == []
-    assert cli.findings({"name": "x", "region": "r", "exists": False}) == ["Cloud Run service x does not exist in r."]
-    found = cli.findings(healthy(ingress="INGRESS_TRAFFIC_ALL", invokers=["allAuthenticatedUsers", "allUsers"],
-                                 iapEnabled=False))
+    assert findings(healthy()) == []
+    assert findings(healthy(mode="direct", ingress="INGRESS_TRAFFIC_ALL")) == []
+    assert status.findings("x", "r", {"exists": False}) == ["Cloud Run service x does not exist in r."]
+    found = findings(healthy(ingress="INGRESS_TRAFFIC_ALL", invokers=["allAuthenticatedUsers", "allUsers"],
+                             iapEnabled=False))
     assert len(found) == 4
     assert "allAuthenticatedUsers, allUsers" in found[0] and "Ingress is ALL" in found[1]
     assert "IAP is off" in found[2] and "not an invoker" in found[3]
 
 
+def test_public_iap_access_and_an_ingress_that_cuts_off_the_load_balancer_are_findings() -> None:
+    found = findings(healthy(iapMembers=["allUsers", "group:g@example.com"], ingress="INGRESS_TRAFFIC_INTERNAL_ONLY"))
+    assert any("IAP lets allUsers in" in f for f in found)
+    assert any("Ingress is INGRESS_TRAFFIC_INTERNAL_ONLY: the load balancer cannot reach the service" in f
+               for f in found)
+
+
+def text(report: dict[str, Any], found: list[str]) -> str:
+    return StatusReport("web-app", "hello", "proj", "us-central1", True, lines=status.text_lines(report),
+                        findings=found, healthy=status.HEALTHY, repair="crpatterns web-app create").text()
+
+
 def test_status_text() -> None:
-    report = healthy()
-    report["findings"] = []
-    text = cli.render_status(report)
-    assert "DNS: a.example.com A 34.1.2.3   certificate: ACTIVE" in text
-    assert "DNS: b.example.com A 34.1.2.3   certificate: PROVISIONING" in text
-    assert text.endswith("OK: the app is reachable only through IAP.")
-    direct = healthy(mode="direct", ip=None, findings=["IAP is off: nobody is checked."])
-    text = cli.render_status(direct)
-    assert "URL: https://hello-xyz-uc.a.run.app" in text and "DNS:" not in text
-    assert "FINDING: IAP is off" in text and "1 finding(s)" in text
+    shown = text(healthy(), [])
+    assert "DNS: a.example.com A 34.1.2.3   certificate: ACTIVE" in shown
+    assert "DNS: b.example.com A 34.1.2.3   certificate: PROVISIONING" in shown
+    assert shown.endswith("OK: the app is reachable only through IAP.")
+    shown = text(healthy(mode="direct", ip=None), ["IAP is off: nobody is checked."])
+    assert "URL: https://hello-xyz-uc.a.run.app" in shown and "DNS:" not in shown
+    assert "FINDING: IAP is off" in shown and "1 finding(s)" in shown
+
+
+def next_steps(report: dict[str, Any]) -> list[str]:
+    return status.next_steps("hello", "us-central1", "proj", report)
 
 
 def test_next_steps() -> None:
-    lines = cli.next_step_lines(healthy())
-    assert lines[:3] == ["Next steps:", "  Create a DNS A record: a.example.com -> 34.1.2.3",
-                         "  Create a DNS A record: b.example.com -> 34.1.2.3"]
-    assert "turns ACTIVE once DNS" in lines[3] and "--region us-central1 --project proj" in lines[3]
-    assert len(cli.next_step_lines(healthy(certificateType="SELF_MANAGED"))) == 3
-    assert cli.next_step_lines(healthy(ip=None)) == []
-    direct = cli.next_step_lines(healthy(mode="direct"))
-    assert direct[1].startswith("  Open https://hello-xyz-uc.a.run.app")
+    lines = next_steps(healthy())
+    assert lines[:2] == ["Create a DNS A record: a.example.com -> 34.1.2.3",
+                         "Create a DNS A record: b.example.com -> 34.1.2.3"]
+    assert "turns ACTIVE once DNS" in lines[2] and "--region us-central1 --project proj" in lines[2]
+    assert len(next_steps(healthy(certificateType="SELF_MANAGED"))) == 2
+    assert next_steps(healthy(ip=None)) == []
+    assert next_steps(healthy(mode="direct"))[0].startswith("Open https://hello-xyz-uc.a.run.app")
 
 
 def test_the_certificate_kind_says_a_replacement_uploads_a_new_key() -> None:

@@ -1,0 +1,45 @@
+"""The internal-api pattern behind the Pattern interface."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from crpatterns.patterns.base import Intent, Pattern, Spec, StatusReport, Teardown
+from crpatterns.patterns.internal_api import checks, desired
+from crpatterns.patterns.internal_api.spec import APIS, HTTPS_PORT, PATTERN_NAME, Facts, InternalApiSpec, Names
+from crpatterns.session import Session
+
+
+class InternalApi(Pattern):
+    name: ClassVar[str] = PATTERN_NAME
+    apis: ClassVar[tuple[str, ...]] = APIS
+
+    def read(self, session: Session, spec: Spec) -> Facts:
+        from crpatterns.patterns.internal_api import reads
+
+        network = spec.network if isinstance(spec, InternalApiSpec) else None
+        return reads.facts(session, spec.name, spec.region, network)
+
+    def decide(self, spec: Spec, facts: Any) -> Intent:
+        if not isinstance(spec, InternalApiSpec):
+            return desired.decide_teardown(spec.name, spec.project, facts)
+        checks.check_facts(spec, facts)
+        return desired.decide(spec, facts)
+
+    def resource_names(self, app: str) -> dict[str, str]:
+        return {what: name for what, name in vars(Names.of(app)).items() if what != "service"}
+
+    def status(self, session: Session, target: Teardown) -> StatusReport:
+        from crpatterns.patterns.internal_api import status
+
+        return status.status(session, target, self)
+
+    def examples(self) -> Iterable[tuple[Spec, Any]]:
+        base = dict(name="x", region="us-central1", project="p", project_number="1", image="i", network="n",
+                    subnet="s")
+        subnet = {"name": "s", "region": "regions/us-central1", "network": "projects/p/global/networks/n",
+                  "ipCidrRange": "10.0.0.0/24"}
+        facts = Facts(network={"selfLink": "projects/p/global/networks/n"}, subnets=(subnet,))
+        yield InternalApiSpec(**base), facts
+        yield InternalApiSpec(**base, port=HTTPS_PORT, certificate_pem="C", private_key_pem="K", ip="10.0.0.9"), facts

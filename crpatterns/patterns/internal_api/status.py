@@ -1,0 +1,140 @@
+"""`internal-api status`: the internal address, how to call it, what breaks its promise (reachable from
+outside the VPC, or by anyone), and every difference from what `create` makes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crpatterns.engine.model import Scope
+from crpatterns.errors import PlanError
+from crpatterns.gcp.load_balancing import active_proxy_subnet
+from crpatterns.kinds.iam import members_for
+from crpatterns.kinds.keys import KindKey
+from crpatterns.patterns.base import StatusReport, Teardown
+from crpatterns.patterns.common import INVOKER_ROLE, PUBLIC_MEMBERS
+from crpatterns.patterns.internal_api.desired import INVOKERS_ANNOTATION, creator, rule_port
+from crpatterns.patterns.internal_api.spec import HTTPS_PORT, PATTERN_NAME, InternalApiSpec, Names
+from crpatterns.session import Session
+
+HEALTHY = "OK: the API is reachable only from inside the VPC."
+COVERED = {(KindKey.RUN_SERVICES, "ingress"), (KindKey.RUN_SERVICE_IAM, f"bindings[{INVOKER_ROLE}]")}
+
+
+def survey(session: Session, target: Teardown) -> dict[str, Any]:
+    """Reads what the app consists of now. Reads only."""
+    kinds, project, name, region = session.kinds, session.project, target.name, target.region
+    names = Names.of(name)
+    regional = Scope(project, region)
+    service = kinds[KindKey.RUN_SERVICES].read(regional, name)
+    report: dict[str, Any] = {"exists": service is not None}
+    if service is None:
+        return report
+    policy = kinds[KindKey.RUN_SERVICE_IAM].read(regional, name) or {}
+    report.update(ingress=service.get("ingress", "INGRESS_TRAFFIC_ALL"),
+                  invokerIamDisabled=bool(service.get("invokerIamDisabled")),
+                  invokers=sorted(members_for(policy, INVOKER_ROLE)),
+                  image=(((service.get("template") or {}).get("containers") or [{}])[0]).get("image", ""),
+                  recordedInvokers=[m for m in ((service.get("annotations") or {}).get(INVOKERS_ANNOTATION)
+                                                or "").split(",") if m])
+    rule = kinds[KindKey.FORWARDING_RULES].read(regional, names.rule)
+    report["loadBalancer"] = rule is not None
+    if rule is None:
+        return report
+    report.update(ip=rule.get("IPAddress"), port=rule_port(rule) or 0, globalAccess=bool(rule.get("allowGlobalAccess")),
+                  network=rule.get("network", "").rsplit("/", 1)[-1],
+                  subnet=rule.get("subnetwork", "").rsplit("/", 1)[-1])
+    subnets = kinds[KindKey.SUBNETWORKS].aggregated_list(project)
+    active = active_proxy_subnet(subnets, region, rule.get("network"))
+    if active is not None:
+        marker = creator(active)
+        report["proxyOnlySubnet"] = {"name": active["name"], "range": active.get("ipCidrRange"),
+                                     "createdByThisApp": bool(marker and marker[:2] == (name, PATTERN_NAME))}
+    address = kinds[KindKey.ADDRESSES].read(regional, names.address)
+    report["reservedIp"] = (address or {}).get("address")
+    if report["port"] == HTTPS_PORT:
+        certificate = kinds[KindKey.REGION_SSL_CERTIFICATES].read(regional, names.certificate) or {}
+        report["certificatePem"] = certificate.get("certificate")
+    report["call"] = call_example(report)
+    return report
+
+
+def call_example(report: dict[str, Any]) -> str:
+    """How to call the API from a VM in the VPC (from another region only with global access)."""
+    scheme = "https" if report["port"] == HTTPS_PORT else "http"
+    url = f"{scheme}://{report['ip']}/"
+    if report.get("invokerIamDisabled"):
+        return f"curl {url}"
+    return f'curl -H "Authorization: Bearer $(gcloud auth print-identity-token)" {url}'
+
+
+def findings(name: str, region: str, report: dict[str, Any]) -> list[str]:
+    """What breaks the pattern's promise: the API is reachable from outside the VPC, or by anyone."""
+    if not report.get("exists"):
+        return [f"Cloud Run service {name} does not exist in {region}."]
+    found = []
+    if report.get("ingress") == "INGRESS_TRAFFIC_ALL":
+        found.append("Ingress is ALL: the run.app URL is reachable from the internet; it should be internal only.")
+    elif report.get("ingress") != "INGRESS_TRAFFIC_INTERNAL_ONLY":
+        found.append(f"Ingress is {report.get('ingress')}: it should be internal only (INGRESS_TRAFFIC_INTERNAL_ONLY).")
+    public = [m for m in report.get("invokers", []) if m in PUBLIC_MEMBERS]
+    if public:
+        found.append(f"The service grants roles/run.invoker to {', '.join(public)}: anyone may call it.")
+    if not report.get("loadBalancer"):
+        found.append(f"The forwarding rule {Names.of(name).rule} does not exist: the VPC has no way to reach "
+                     "the API.")
+    return found
+
+
+def spec_from(session: Session, target: Teardown, report: dict[str, Any]) -> InternalApiSpec | None:
+    """The spec that would have made what exists (the user's choices as they are), or None when the
+    forwarding rule is gone and with it the network, subnet and port the user chose."""
+    if not report.get("loadBalancer"):
+        return None
+    return InternalApiSpec(
+        name=target.name, region=target.region, project=session.project, project_number=session.number,
+        image=report.get("image", ""), network=report["network"], subnet=report["subnet"], port=report["port"],
+        certificate_pem=report.get("certificatePem"), ip=report.get("reservedIp"),
+        global_access=report["globalAccess"], invokers=tuple(report.get("recordedInvokers", ())),
+        invoker_iam_disabled=report.get("invokerIamDisabled", False))
+
+
+def status(session: Session, target: Teardown, pattern: Any) -> StatusReport:
+    from crpatterns.patterns.planning import drift_findings, plan_spec
+
+    report = survey(session, target)
+    found = findings(target.name, target.region, report)
+    spec = spec_from(session, target, report)
+    if spec is not None:
+        try:
+            plan, _ = plan_spec(session, pattern, spec)
+            found += [f for f in drift_findings(plan, COVERED) if "privateKey" not in f]
+        except PlanError as error:
+            found.append(str(error))
+    hidden = ("exists", "image", "recordedInvokers", "reservedIp", "certificatePem")
+    steps = [f"Call it from the VPC: {report['call']}"] if report.get("call") else []
+    return StatusReport(PATTERN_NAME, target.name, session.project, target.region, report.get("exists", False),
+                        details={k: v for k, v in report.items() if k not in hidden}, lines=text_lines(report),
+                        findings=found, next_steps=steps, healthy=HEALTHY, repair="crpatterns internal-api create")
+
+
+def text_lines(report: dict[str, Any]) -> list[str]:
+    if not report.get("exists"):
+        return []
+    lines = []
+    if report.get("loadBalancer"):
+        lines.append(f"internal address: {report['ip']} port {report['port']} "
+                     f"(network {report['network']}, subnet {report['subnet']})")
+        reach = "on: clients in any region" if report["globalAccess"] else "off: clients in the region only"
+        lines.append(f"global access: {reach}")
+        proxy = report.get("proxyOnlySubnet")
+        if proxy:
+            who = "created by this app" if proxy["createdByThisApp"] else "shared, not created by this app"
+            lines.append(f"proxy-only subnet: {proxy['name']} ({proxy['range']}, {who})")
+        lines.append(f"call it from the VPC: {report['call']}")
+    lines.append(f"ingress: {report['ingress']}")
+    if report.get("invokerIamDisabled"):
+        lines.append("invokers: IAM check off (invokerIamDisabled)")
+    else:
+        lines.append(f"invokers: {', '.join(report.get('invokers', [])) or '(none)'}")
+    return lines
+

@@ -1,0 +1,176 @@
+"""The resources of a web-app, from its spec and what its HTTPS proxy serves now (pure).
+
+IAP's service agent is the only invoker (never allUsers, so Domain Restricted Sharing holds); ingress is
+internal and cloud load balancing, so the run.app URL cannot bypass IAP. In direct mode IAP is enabled
+on the Cloud Run service itself and there is no load balancer
+(https://cloud.google.com/iap/docs/enabling-cloud-run).
+
+A domain change never leaves the proxy without a certificate that serves: Google provisions a managed
+certificate only once DNS points at the load balancer and the certificate is attached to its proxy
+(https://cloud.google.com/load-balancing/docs/ssl-certificates/google-managed-certs), so the new one is
+attached next to the ACTIVE old one, and the old one is detached and deleted by the first run after the
+new one is ACTIVE.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from crpatterns.engine.model import BindingMode, Desired, ObservedKey, Ownership, Ref, Scope
+from crpatterns.kinds.keys import KindKey
+from crpatterns.patterns.base import Intent
+from crpatterns.patterns.common import IAP_ACCESSOR_ROLE, INVOKER_ROLE, PUBLIC_MEMBERS, iap_agent
+from crpatterns.patterns.web_app.spec import Names, WebAppSpec
+
+MANAGED_OAUTH_NOTE = ("IAP uses the Google-managed OAuth client: only users inside your Google Cloud "
+                      "organization can sign in (pass --oauth-client-id for others).")
+# Direct IAP on Cloud Run signs users in with the Google-managed client too (cloud.google.com/iap/docs/
+# enabling-cloud-run); a custom client for outside users is an IAP setting this tool does not manage.
+DIRECT_OAUTH_NOTE = ("IAP uses the Google-managed OAuth client: only users inside your Google Cloud "
+                     "organization can sign in (use --iap-mode lb with --oauth-client-id for others).")
+ACTIVE = "ACTIVE"
+MANAGED = "MANAGED"
+
+
+@dataclass(frozen=True)
+class WebAppFacts:
+    """What the decision depends on beyond the spec: the certificates the HTTPS proxy serves now."""
+
+    proxy_certificates: tuple[dict[str, Any], ...] = ()
+
+
+def iap_resource(spec: WebAppSpec) -> str:
+    """The IAP web resource whose policy says who may reach the app
+    (https://cloud.google.com/iap/docs/reference/rest/v1/projects.iap_web)."""
+    if spec.direct:
+        return f"projects/{spec.project_number}/iap_web/cloud_run-{spec.region}/services/{spec.name}"
+    return f"projects/{spec.project_number}/iap_web/compute/services/{Names.of(spec.name).backend}"
+
+
+def certificate_body(spec: WebAppSpec) -> dict[str, Any]:
+    if spec.certificate_pem:
+        return {"type": "SELF_MANAGED", "certificate": spec.certificate_pem, "privateKey": spec.private_key_pem}
+    return {"type": MANAGED, "managed": {"domains": list(spec.domains)}}
+
+
+def serves_as_desired(certificate: dict[str, Any], spec: WebAppSpec) -> bool:
+    """Whether a certificate on the proxy is the one the spec asks for (a managed one for the same domains)."""
+    managed = certificate.get("managed") or {}
+    return certificate.get("type") == MANAGED and sorted(managed.get("domains", [])) == sorted(spec.domains)
+
+
+def certificates_kept(spec: WebAppSpec, facts: WebAppFacts) -> list[dict[str, Any]]:
+    """The ACTIVE certificates that must stay on the proxy while the desired managed one is not ACTIVE yet."""
+    if spec.certificate_pem:
+        return []  # a self-managed certificate serves as soon as it exists
+    if any(serves_as_desired(c, spec) and (c.get("managed") or {}).get("status") == ACTIVE
+           for c in facts.proxy_certificates):
+        return []
+    return [c for c in facts.proxy_certificates
+            if not serves_as_desired(c, spec) and (c.get("type") != MANAGED
+                                                    or (c.get("managed") or {}).get("status") == ACTIVE)]
+
+
+def decide(spec: WebAppSpec, facts: WebAppFacts) -> Intent:
+    names = Names.of(spec.name)
+    regional = Scope(spec.project, spec.region)
+    global_ = Scope(spec.project)
+    service_body: dict[str, Any] = {
+        "template": {"containers": [{"image": spec.image}]},
+        # Direct IAP guards the run.app URL itself, so it must be reachable; behind the load balancer
+        # only the load balancer may reach the service.
+        "ingress": "INGRESS_TRAFFIC_ALL" if spec.direct else "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
+        "defaultUriDisabled": spec.disable_default_url,
+        "iapEnabled": spec.direct,
+    }
+    if spec.direct:
+        # iapEnabled needs launch stage BETA (https://cloud.google.com/iap/docs/enabling-cloud-run)
+        service_body["launchStage"] = "BETA"
+    agent = f"serviceAccount:{iap_agent(spec.project_number)}"
+    resources = [
+        Desired("service", KindKey.RUN_SERVICES, names.service, regional, service_body,
+                notes=(DIRECT_OAUTH_NOTE,) if spec.direct else ()),
+        Desired(
+            "invoker", KindKey.RUN_SERVICE_IAM, names.service, regional,
+            {"role": INVOKER_ROLE, "members": [agent], "mode": BindingMode.ADDITIVE, "agents": ["iap.googleapis.com"],
+             "agentProject": spec.project, "refusedMembers": list(PUBLIC_MEMBERS)},
+            ownership=Ownership.BINDING, depends_on=("service",),
+            notes=("IAP's service agent is the only invoker the tool grants; public invokers (allUsers, "
+                   "allAuthenticatedUsers) are refused and removed.",),
+        ),
+        Desired(
+            "iap-access", KindKey.IAP_WEB_IAM, iap_resource(spec), global_,
+            {"role": IAP_ACCESSOR_ROLE, "members": list(spec.members), "mode": BindingMode.AUTHORITATIVE},
+            ownership=Ownership.BINDING, depends_on=("service",) if spec.direct else ("backend",),
+        ),
+    ]
+    if spec.direct:
+        return Intent(resources)
+    kept = certificates_kept(spec, facts)
+    resources += load_balancer(spec, names, kept)
+    keep: dict[ObservedKey, str] = {}
+    warnings = []
+    for certificate in kept:
+        name = certificate.get("name", "")
+        keep[(KindKey.SSL_CERTIFICATES, global_, name)] = (
+            "kept on the proxy until the new certificate is ACTIVE, so HTTPS keeps working")
+        warnings.append(f"The certificate {name} keeps serving until the new certificate for "
+                        f"{', '.join(spec.domains)} is ACTIVE (DNS must point at the load balancer); run this "
+                        "command again then to detach and delete it (`status` shows the certificate's state).")
+    return Intent(resources, warnings, keep)
+
+
+def load_balancer(spec: WebAppSpec, names: Names, kept: list[dict[str, Any]]) -> list[Desired]:
+    regional = Scope(spec.project, spec.region)
+    global_ = Scope(spec.project)
+    iap: dict[str, Any] = {"enabled": True}
+    notes: tuple[str, ...] = ()
+    if spec.oauth_client_id:
+        iap.update(oauth2ClientId=spec.oauth_client_id, oauth2ClientSecret=spec.oauth_client_secret)
+    else:
+        iap["oauth2ClientId"] = ""
+        notes = (MANAGED_OAUTH_NOTE,)
+    if spec.address:
+        address = Desired("address", KindKey.GLOBAL_ADDRESSES, spec.address, global_, ownership=Ownership.EXTERNAL,
+                          notes=(f"uses the existing address {spec.address}",))
+    else:
+        address = Desired("address", KindKey.GLOBAL_ADDRESSES, names.address, global_,
+                          {"addressType": "EXTERNAL", "ipVersion": "IPV4", "networkTier": "PREMIUM"})
+    certificates: list[Any] = [Ref("certificate")] + [c["selfLink"] for c in kept if c.get("selfLink")]
+    resources = [
+        address,
+        Desired("neg", KindKey.REGION_NEGS, names.neg, regional,
+                {"networkEndpointType": "SERVERLESS", "cloudRun": {"service": Ref("service", "name")}}),
+        Desired("backend", KindKey.BACKEND_SERVICES, names.backend, global_,
+                {"loadBalancingScheme": "EXTERNAL_MANAGED", "protocol": "HTTPS",
+                 "backends": [{"group": Ref("neg")}], "iap": iap},
+                notes=notes, sensitive=("iap.oauth2ClientSecret",)),
+        # Exactly one of defaultService, defaultUrlRedirect and defaultRouteAction (discovery compute.v1
+        # UrlMap.defaultService): a redirect set behind the tool's back is cleared.
+        Desired("url-map", KindKey.URL_MAPS, names.url_map, global_,
+                {"defaultService": Ref("backend"), "defaultUrlRedirect": None}),
+        Desired("certificate", KindKey.SSL_CERTIFICATES, names.certificate, global_, certificate_body(spec),
+                sensitive=("privateKey",)),
+        Desired("https-proxy", KindKey.TARGET_HTTPS_PROXIES, names.https_proxy, global_,
+                {"urlMap": Ref("url-map"), "sslCertificates": certificates}),
+        Desired("https-rule", KindKey.GLOBAL_FORWARDING_RULES, names.https_rule, global_,
+                {"IPAddress": Ref("address", "address"), "IPProtocol": "TCP", "portRange": "443-443",
+                 "loadBalancingScheme": "EXTERNAL_MANAGED", "networkTier": "PREMIUM",
+                 "target": Ref("https-proxy")}),
+    ]
+    if spec.https_redirect:
+        resources += [
+            Desired("redirect-url-map", KindKey.URL_MAPS, names.redirect_url_map, global_,
+                    {"defaultUrlRedirect": {"httpsRedirect": True,
+                                            "redirectResponseCode": "MOVED_PERMANENTLY_DEFAULT",
+                                            "stripQuery": False},
+                     "defaultService": None}),
+            Desired("http-proxy", KindKey.TARGET_HTTP_PROXIES, names.http_proxy, global_,
+                    {"urlMap": Ref("redirect-url-map")}),
+            Desired("http-rule", KindKey.GLOBAL_FORWARDING_RULES, names.http_rule, global_,
+                    {"IPAddress": Ref("address", "address"), "IPProtocol": "TCP", "portRange": "80-80",
+                     "loadBalancingScheme": "EXTERNAL_MANAGED", "networkTier": "PREMIUM",
+                     "target": Ref("http-proxy")}),
+        ]
+    return resources
