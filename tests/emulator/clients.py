@@ -1,7 +1,8 @@
 """Real Google client libraries pointed at the emulator, and Compute operation waits.
 
 Compute waits never use `ExtendedOperation.result()`: it polls compute.googleapis.com whatever the
-client's endpoint (gcp-behaviour.md, "Wire facts"); the operations clients built here wait instead.
+client's endpoint (docs/google-behaviour.md, "Compute: errors, operations, fingerprints"); the operations
+clients built here wait instead.
 """
 
 from __future__ import annotations

@@ -176,7 +176,8 @@ def test_both_enum_encodings_were_validated(recording):
 
 
 def style_of(path: str) -> str:
-    """Compute answers in its own shape; every other API here is AIP-193 style (gcp-behaviour.md)."""
+    """Compute answers in its own shape; every other API here is AIP-193 style (https://google.aip.dev/193;
+    docs/google-behaviour.md, "Compute: errors, operations, fingerprints")."""
     return "compute" if path.startswith("compute/") else "aip"
 
 

@@ -1,7 +1,7 @@
 """Static IP addresses: regional (`addresses`) and global (`globalAddresses`).
 
-Rules and their sources (discovery compute.v1, Address; gcp-behaviour.md, "Names and labels",
-"Global external Application Load Balancer"; https://cloud.google.com/compute/docs/ip-addresses):
+Rules and their sources (discovery compute.v1, Address; docs/google-behaviour.md, "Compute: forwarding rules
+and addresses"; https://cloud.google.com/compute/docs/ip-addresses):
 - addressType EXTERNAL by default; networkTier PREMIUM by default, and always PREMIUM for global and
   internal addresses; purpose GCE_ENDPOINT by default for regional internal addresses.
 - Labels change only through setLabels with the current labelFingerprint (412 otherwise).
@@ -22,10 +22,9 @@ from typing import Any, ClassVar
 
 from crpatterns.emulator.compute import queries
 from crpatterns.emulator.compute.collection import Collection, invalid_field
-from crpatterns.emulator.compute.regions import known_region
 from crpatterns.emulator.compute.store import self_link, split_path
 from crpatterns.emulator.compute.subnetworks import keep_computed, subnet_ranges
-from crpatterns.emulator.core.errors import ApiError, compute_not_found
+from crpatterns.emulator.core.errors import ApiError
 from crpatterns.emulator.core.routing import ApiRequest
 
 COMPUTED = ("status", "users")
@@ -119,12 +118,6 @@ class Addresses(AddressCollection):
     name = "addresses"
     verbs = ("insert", "get", "list", "delete", "setLabels", "aggregatedList")
     pool = REGIONAL_EXTERNAL_POOL
-
-    def validate(self, request: ApiRequest, resource: dict[str, Any], project: str, region: str | None,
-                 existing: dict[str, Any] | None) -> None:
-        if not known_region(region):
-            raise compute_not_found(f"projects/{project}/regions/{region}")
-        super().validate(request, resource, project, region, existing)
 
     def internal(self, resource: dict[str, Any], project: str, region: str | None) -> None:
         assert region is not None

@@ -1,12 +1,12 @@
 """backendServices (global) and regionBackendServices, with the rules for serverless NEG backends.
 
-Sources: gcp-behaviour.md, "Backend services with a serverless NEG backend" (messages quoted there),
-public error reports quoting Google: `Invalid value for field 'resource.healthChecks': ''. A backend
-service cannot have a healthcheck ...`, `Invalid value for field 'resource.timeoutSec': '300'. Timeout
-sec is not supported ...`, `Invalid value for field 'resource.portName': 'https'. Port name is not
-supported ...` (gcloud's `--protocol=HTTPS` fills portName https, and a later add-backend of a
-serverless NEG fails), `Invalid value for field 'resource.backends[0].maxUtilization': '0.8'. Max
-utilization is not supported for Serverless network endpoint groups.`
+Sources: docs/google-behaviour.md, "Compute: backend services", and the public error reports quoting
+Google: `Invalid value for field 'resource.healthChecks': ''. A backend service cannot have a healthcheck
+...`, `Invalid value for field 'resource.timeoutSec': '300'. Timeout sec is not supported ...`,
+`Invalid value for field 'resource.portName': 'https'. Port name is not supported ...` (gcloud's
+`--protocol=HTTPS` fills portName https, and a later add-backend of a serverless NEG fails),
+`Invalid value for field 'resource.backends[0].maxUtilization': '0.8'. Max utilization is not supported
+for Serverless network endpoint groups.`
 
 Read-modify-write: gcloud `backend-services add-backend` GETs the resource and PUTs it back whole, and
 `gcloud iap web enable` PATCHes back everything it read, so values the server itself returns
@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from crpatterns.emulator.compute import field_rules
 from crpatterns.emulator.compute.collection import Collection, invalid_field, required_field
 from crpatterns.emulator.compute.network_endpoint_groups import is_serverless_neg
 from crpatterns.emulator.compute.queries import canonical_path
@@ -88,6 +89,11 @@ class _BackendServices(Collection):
         if existing is not None:
             check_rules_behind(self.state, canonical_path(self.state, existing["selfLink"]), scheme)
 
+    def rule_context(self, resource: dict[str, Any], region: str | None) -> field_rules.Context:
+        """The scheme the backend service will have: INTERNAL regional, EXTERNAL global when not given."""
+        default = "INTERNAL" if region is not None else "EXTERNAL"
+        return field_rules.Context(resource.get("loadBalancingScheme") or default, region is not None)
+
     # -- backends -----------------------------------------------------------------------------
 
     def check_backends(self, resource: dict[str, Any], project: str, region: str | None) -> bool:
@@ -128,7 +134,7 @@ class _BackendServices(Collection):
                 raise invalid_field(f"{prefix}.{field}", backend[field],
                                     f"{words} is not supported for Serverless network endpoint groups.")
         if regional and backend.get("capacityScaler") is not None:
-            # gcp-behaviour.md: capacityScaler not available for regional serverless NEGs; wording UNCONFIRMED.
+            # Backend.capacityScaler: "Not available with ... regional serverless NEGs"; wording UNCONFIRMED.
             raise invalid_field(f"{prefix}.capacityScaler", backend["capacityScaler"],
                                 "Capacity scaler is not supported for regional Serverless network endpoint groups.")
         backend.setdefault("balancingMode", "UTILIZATION")
@@ -137,7 +143,7 @@ class _BackendServices(Collection):
 
     @staticmethod
     def check_serverless(resource: dict[str, Any], regional: bool, existing: dict[str, Any] | None) -> None:
-        """gcp-behaviour.md, "Backend services with a serverless NEG backend", in Google's words."""
+        """docs/google-behaviour.md, "Compute: backend services", in Google's words."""
         scheme = resource["loadBalancingScheme"]
         if scheme not in SERVERLESS_SCHEMES[regional]:
             if regional:
@@ -170,7 +176,7 @@ class _BackendServices(Collection):
     def check_iap(resource: dict[str, Any], existing: dict[str, Any] | None) -> None:
         """iap {enabled, oauth2ClientId, oauth2ClientSecret (input only), oauth2ClientSecretSha256 (output)}.
 
-        No client given: the Google-managed OAuth client (gcp-behaviour.md, "Backend services ...").
+        No client given: the Google-managed OAuth client (docs/google-behaviour.md, "Compute: backend services").
         A request without the secret keeps the stored hash while the client id is unchanged, so a
         read-modify-write (which cannot read the secret back) does not drop it.
         """
@@ -194,7 +200,7 @@ class _BackendServices(Collection):
                                 "OAuth2 client secret is given.")  # wording UNCONFIRMED
         iap.setdefault("enabled", False)
         if iap["enabled"] and resource.get("enableCDN"):
-            # IAP cannot be combined with Cloud CDN (gcp-behaviour.md); wording UNCONFIRMED.
+            # UNCONFIRMED (no public source found): IAP cannot be combined with Cloud CDN; refused meanwhile.
             raise invalid_field("resource.enableCDN", True, "Cloud CDN cannot be enabled on a backend service "
                                 "with IAP enabled.")
 
@@ -219,7 +225,7 @@ class RegionBackendServices(_BackendServices):
 
 
 def scheme_mismatch(rule_scheme: str, backend_scheme_name: str) -> ApiError:
-    """gcp-behaviour.md, "Backend services with a serverless NEG backend": forwarding rule vs backend."""
+    """Forwarding rule vs backend (docs/google-behaviour.md, "Compute: backend services")."""
     return bad_request(
         f"Load balancing scheme {rule_scheme} does not match the backend service load balancing scheme "
         f"{backend_scheme_name}."

@@ -14,7 +14,9 @@ import functools
 import re
 from typing import Any, ClassVar
 
+from crpatterns.emulator.compute import field_rules
 from crpatterns.emulator.compute.operations import Operations
+from crpatterns.emulator.compute.regions import check_region
 from crpatterns.emulator.compute.store import (
     COMPUTE,
     ComputeState,
@@ -91,6 +93,16 @@ class Collection:
     def extra_routes(self) -> list[Route]:
         return []
 
+    def rule_context(self, resource: dict[str, Any], region: str | None) -> field_rules.Context:
+        """What the discovery field rules need to know of the resource: its load balancing scheme and scope."""
+        return field_rules.Context(resource.get("loadBalancingScheme"), region is not None)
+
+    def check_field_rules(self, request: ApiRequest, resource: dict[str, Any], region: str | None) -> None:
+        """The rules discovery states in field descriptions (field_rules.py), on the body as it will be stored."""
+        schema = discovery.request_schema(COMPUTE.discovery, request.method_id)
+        if schema:
+            field_rules.check_body(schema, resource, self.rule_context(resource, region))
+
     # -- routes -------------------------------------------------------------------------------
 
     def route(self, verb: str, handler: Any, mutating: bool | None = None, body_root: str = "resource") -> Route:
@@ -109,8 +121,13 @@ class Collection:
     # -- helpers ------------------------------------------------------------------------------
 
     def scope(self, request: ApiRequest) -> tuple[str, str | None]:
+        """The call's project id and region (None for a global collection); an unknown region is 400."""
         project = self.state.project_id(request.params["project"])
-        return project, request.params.get("region") if self.regional else None
+        if not self.regional:
+            return project, None
+        region = request.params.get("region")
+        check_region(region)
+        return project, region
 
     def path_of(self, project: str, region: str | None, name: str) -> str:
         return f"{scope_path(project, region)}/{self.segment}/{name}"
@@ -156,6 +173,7 @@ class Collection:
         if path in self.state.resources:
             raise compute_already_exists(path)
         resource = {k: v for k, v in body.items() if k not in OUTPUT_ONLY}
+        self.check_field_rules(request, resource, region)
         self.validate(request, resource, project, region, None)
         resource.update(
             kind=self.kind,
@@ -250,8 +268,18 @@ class Collection:
         return self.operation(request, "delete", path, resource, commit)
 
     def check_fingerprint(self, body: dict[str, Any], resource: dict[str, Any], path: str) -> None:
-        if self.fingerprinted and not same_fingerprint(body.get("fingerprint"), resource.get("fingerprint")):
-            raise stale_fingerprint(f"resource '{path}'")
+        """patch and update need the fingerprint read last (discovery, e.g. BackendService.fingerprint: "An
+        up-to-date fingerprint must be provided in order to update the BackendService, otherwise the request
+        will fail with error 412 conditionNotMet."). A body without one is 400 `Required field
+        'resource.fingerprint' not specified` (ansible/ansible#70230 for backend services,
+        GoogleCloudPlatform/k8s-multicluster-ingress#70 for URL maps; UNCONFIRMED for the other
+        collections, which the emulator answers alike); a stale one 412 `Invalid fingerprint.`."""
+        if not self.fingerprinted:
+            return
+        if not body.get("fingerprint"):
+            raise required_field("resource.fingerprint")
+        if not same_fingerprint(body["fingerprint"], resource.get("fingerprint")):
+            raise stale_fingerprint()
 
     def check_immutable(self, before: dict[str, Any], after: dict[str, Any]) -> None:
         for field in self.immutable:
@@ -266,6 +294,7 @@ class Collection:
         """Validates `new` as the resource's next state and stores it when the operation completes."""
         project, region = self.scope(request)
         self.check_immutable(resource, new)
+        self.check_field_rules(request, new, region)
         self.validate(request, new, project, region, resource)
 
         def commit() -> None:
@@ -302,8 +331,10 @@ class Collection:
     def set_labels(self, request: ApiRequest) -> dict[str, Any]:
         path, resource = self.target(request, "resource")
         body = request.body or {}
+        # RegionSetLabelsRequest.labelFingerprint: "Make a get() request to the resource to get the latest
+        # fingerprint." Missing or stale: 412 (discovery); the text as for a stale fingerprint (UNCONFIRMED).
         if not same_fingerprint(body.get("labelFingerprint"), resource.get("labelFingerprint")):
-            raise stale_fingerprint(f"the labels of resource '{path}'")
+            raise stale_fingerprint()
         labels = body.get("labels") or {}
         check_labels(labels, "labels")
 

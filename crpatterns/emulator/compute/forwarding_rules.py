@@ -1,7 +1,7 @@
 """forwardingRules (regional) and globalForwardingRules: the front ends of the load balancers.
 
-Rules (gcp-behaviour.md, "Regional internal Application Load Balancer", "Global external ...",
-"Backend services with a serverless NEG backend"; discovery compute.v1 ForwardingRule):
+Rules (docs/google-behaviour.md, "Compute: forwarding rules and addresses" and "Compute: backend services";
+discovery compute.v1 ForwardingRule):
 - The rule's loadBalancingScheme must match the scheme of the backend service behind its target
   proxy (proxy -> URL map -> default backend): `Load balancing scheme X does not match the backend
   service load balancing scheme Y.`
@@ -25,7 +25,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from crpatterns.emulator.compute import queries
+from crpatterns.emulator.compute import field_rules, queries
 from crpatterns.emulator.compute.backend_services import scheme_mismatch
 from crpatterns.emulator.compute.collection import Collection, invalid_field, required_field
 from crpatterns.emulator.compute.store import public, self_link, split_path
@@ -45,6 +45,8 @@ PROXY_SUBNET_SCHEMES = ("INTERNAL_MANAGED", "EXTERNAL_MANAGED")
 CLASSIC_PORTS = {"targetHttpProxies": (80, 8080), "targetHttpsProxies": (443,)}
 # Pool for ephemeral external IPs, apart from the pools static addresses are reserved from.
 EPHEMERAL_EXTERNAL_POOL = ipaddress.ip_network("34.110.0.0/16")
+# Fields of passthrough load balancers and protocol forwarding, never of a target proxy's rule.
+PASSTHROUGH_FIELDS = ("ports", "allPorts", "backendService")
 # labelFingerprint and fingerprint may come back as read; labels change only through setLabels.
 PATCHABLE = ("networkTier", "allowGlobalAccess", "fingerprint", "labelFingerprint")
 OUTPUT_FIELDS = ("selfLinkWithId", "pscConnectionId", "pscConnectionStatus", "baseForwardingRule",
@@ -79,6 +81,22 @@ def port_ranges(resource: dict[str, Any]) -> list[tuple[int, int]]:
     return ranges
 
 
+def refuse_passthrough_ports(resource: dict[str, Any]) -> None:
+    """Application Load Balancers (a target proxy) take portRange: discovery ForwardingRule.ports and allPorts
+    are "applicable only to the following products: internal passthrough Network Load Balancers, backend
+    service-based external passthrough Network Load Balancers, and internal protocol forwarding" (allPorts:
+    "...and internal and external protocol forwarding"), while portRange is applicable to "internal and
+    external Application Load Balancers"; and backendService "cannot be set by other load balancer types" than
+    the passthrough ones. UNCONFIRMED: Google's wording; the emulator answers 400 invalid naming the field."""
+    for field in PASSTHROUGH_FIELDS:
+        value = resource.get(field)
+        if value:
+            shown = ",".join(str(v) for v in value) if isinstance(value, list) else value
+            raise invalid_field(f"resource.{field}", shown, f"The {field} field applies only to passthrough "
+                                "Network Load Balancers and protocol forwarding; a forwarding rule whose target "
+                                f"is a target proxy {'takes portRange' if field != 'backendService' else 'has none'}.")
+
+
 def overlaps(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> bool:
     return any(x[0] <= y[1] and y[0] <= x[1] for x in a for y in b)
 
@@ -111,7 +129,8 @@ class _ForwardingRules(Collection):
             raise invalid_field("resource.IPProtocol", protocol, "A forwarding rule with a target proxy must "
                                 "use IPProtocol TCP.")
         ranges = port_ranges(resource)
-        if resource.get("allPorts") or len(ranges) != 1 or ranges[0][0] != ranges[0][1]:
+        refuse_passthrough_ports(resource)
+        if len(ranges) != 1 or ranges[0][0] != ranges[0][1]:
             raise invalid_field("resource.portRange", resource.get("portRange", ""), "A forwarding rule with a "
                                 "target proxy takes a single port.")  # wording UNCONFIRMED
         if region is None:
@@ -119,11 +138,16 @@ class _ForwardingRules(Collection):
         else:
             self.check_regional(request, resource, scheme, ranges, project, region)
 
+    def rule_context(self, resource: dict[str, Any], region: str | None) -> field_rules.Context:
+        """The scheme the rule will have: EXTERNAL when not given (discovery ForwardingRule.loadBalancingScheme)."""
+        return field_rules.Context(resource.get("loadBalancingScheme") or "EXTERNAL", region is not None)
+
     # -- targets ------------------------------------------------------------------------------
 
     def link_target(self, reference: Any, field: str, project: str, region: str | None) -> str:
-        # gcp-behaviour.md: global rules take global target proxies, regional ones regional proxies of their
-        # own region. Wording UNCONFIRMED.
+        # discovery ForwardingRule.target: "For regional forwarding rules, this target must be in the same region
+        # as the forwarding rule. For global forwarding rules, this target must be a global load balancing
+        # resource." Wording UNCONFIRMED.
         where = f"a regional target proxy in region '{region}'" if region else "a global target proxy"
         link = self.link_in_scope(reference, field, project, region, PROXY_TARGETS[True] + PROXY_TARGETS[False],
                                   f"The forwarding rule must point at {where}.")
@@ -148,7 +172,7 @@ class _ForwardingRules(Collection):
         if resource.get("network") or resource.get("subnetwork"):
             field = "network" if resource.get("network") else "subnetwork"
             raise invalid_field(f"resource.{field}", resource[field], "A network cannot be specified for an "
-                                "external global forwarding rule.")  # gcp-behaviour.md; wording UNCONFIRMED
+                                "external global forwarding rule.")  # ForwardingRule.network; wording UNCONFIRMED
         if resource.get("allowGlobalAccess") is not None:
             raise invalid_field("resource.allowGlobalAccess", resource["allowGlobalAccess"], "allowGlobalAccess "
                                 "applies only to internal forwarding rules.")  # wording UNCONFIRMED
@@ -263,7 +287,7 @@ class _ForwardingRules(Collection):
                                               ("regions/addresses",))
             ip = self.state.require(address_path).get("address", "")
         if not queries.ip_in_subnetwork(subnet, ip):
-            # gcp-behaviour.md, "Regional internal ..."; exact form UNCONFIRMED.
+            # docs/google-behaviour.md, "Compute: forwarding rules and addresses"; exact form UNCONFIRMED.
             raise bad_request(f"Address '{ip}' is not in the subnetwork ranges of network '{resource['network']}'")
         if ip in queries.reserved_ips(subnet):
             # The subnet's network, gateway and last two addresses are never assignable; wording UNCONFIRMED.

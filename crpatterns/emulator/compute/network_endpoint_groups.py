@@ -1,6 +1,6 @@
 """regionNetworkEndpointGroups: serverless NEGs, the backends that put Cloud Run behind a load balancer.
 
-Rules (gcp-behaviour.md, "Serverless NEG"): methods insert/get/list/delete only (no patch: a NEG is
+Rules (docs/google-behaviour.md, "Compute: serverless NEGs"): methods insert/get/list/delete only (no patch: a NEG is
 immutable, a change means a replacement); `networkEndpointType: SERVERLESS` carries exactly one of
 cloudRun / appEngine / cloudFunction, and those blocks exist only for SERVERLESS; cloudRun needs
 `service` or `urlMask`; service and tag are 1-63 character RFC 1035 labels; `network` and `defaultPort`
@@ -62,7 +62,7 @@ class RegionNetworkEndpointGroups(Collection):
                                 "set for a network endpoint group of type SERVERLESS.")
         for field in ("network", "subnetwork", "defaultPort"):
             if resource.get(field) not in (None, "", 0):
-                # UNCONFIRMED wording; rule from gcp-behaviour.md, "Serverless NEG".
+                # UNCONFIRMED wording; rule from discovery NetworkEndpointGroup.network / defaultPort.
                 raise invalid_field(f"resource.{field}", resource[field],
                                     f"{field} must not be set for network endpoint groups of type SERVERLESS.")
         if "cloudRun" in resource:
@@ -73,8 +73,8 @@ class RegionNetworkEndpointGroups(Collection):
                 # Seen by the Terraform team in API Explorer (magic-modules #3807); wording UNCONFIRMED.
                 raise invalid_field("resource.cloudFunction", "", "Either function or urlMask must be set.")
         # Whether the Cloud Run service (or function, or App Engine service) must already exist when the
-        # NEG is created is UNCONFIRMED (gcp-behaviour.md): URL masks name services that may not exist
-        # yet, so the emulator does not require it.
+        # NEG is created is UNCONFIRMED (docs/google-behaviour.md, "Compute: serverless NEGs"): URL masks
+        # name services that may not exist yet, so the emulator does not require it.
 
     @staticmethod
     def check_cloud_run(cloud_run: dict[str, Any]) -> None:

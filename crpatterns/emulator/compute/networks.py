@@ -8,7 +8,8 @@ Rules and their sources (discovery compute.v1, Network; https://cloud.google.com
   firewall policy order; switching modes goes through switchToCustomMode (not emulated).
 - routingConfig.routingMode defaults to REGIONAL; mtu to 1460 (1300-8896).
 - Deleting a network still used (a custom subnet, an address...) is 400 resourceInUseByAnotherResource
-  (gcp-behaviour.md, "Compute errors and operations"); auto mode subnets go with their network.
+  (docs/google-behaviour.md, "Compute: errors, operations, fingerprints"); auto mode subnets go with their
+  network.
 - New projects get the `default` auto mode network (https://cloud.google.com/vpc/docs/vpc#default-network).
 """
 

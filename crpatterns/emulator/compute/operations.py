@@ -1,6 +1,6 @@
 """Compute operations: every mutation answers with one, which completes after the operation latency.
 
-Shape (gcp-behaviour.md, "Compute errors and operations"): kind compute#operation, id, name,
+Shape (docs/google-behaviour.md, "Compute: errors, operations, fingerprints"): kind compute#operation, id, name,
 operationType, targetLink, targetId, status PENDING/RUNNING/DONE, progress, error.errors[],
 httpErrorStatusCode, httpErrorMessage, region, insertTime/startTime/endTime, selfLink.
 `wait` returns as soon as the operation is DONE, or after a bounded time with the operation as it is
@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from crpatterns.emulator.compute.regions import check_region
 from crpatterns.emulator.compute.store import COMPUTE, ComputeState, scope_path, self_link
 from crpatterns.emulator.core import discovery
 from crpatterns.emulator.core.errors import ApiError, compute_not_found
@@ -127,8 +128,15 @@ class Operations:
 
     def _path(self, request: ApiRequest) -> str:
         project = self.state.project_id(request.params["project"])
-        region = request.params.get("region")
-        return f"{scope_path(project, region)}/operations/{request.params['operation']}"
+        return f"{scope_path(project, self._region(request))}/operations/{request.params['operation']}"
+
+    @staticmethod
+    def _region(request: ApiRequest) -> str | None:
+        """The region of a regionOperations call (400 when unknown, as every regional Compute method)."""
+        if "region" not in request.params:
+            return None
+        check_region(request.params["region"])
+        return request.params["region"]
 
     def _find(self, request: ApiRequest) -> dict[str, Any]:
         path = self._path(request)
@@ -147,7 +155,7 @@ class Operations:
 
     def list(self, request: ApiRequest) -> dict[str, Any]:
         project = self.state.project_id(request.params["project"])
-        prefix = scope_path(project, request.params.get("region")) + "/operations/"
+        prefix = scope_path(project, self._region(request)) + "/operations/"
         items = [self.public(op) for path, op in self.by_path.items() if path.startswith(prefix)]
         return {"kind": "compute#operationList", "id": prefix.rstrip("/"), "items": items,
                 "selfLink": self_link(prefix.rstrip("/"))}

@@ -1,6 +1,6 @@
 """Compute's Project resource and Shared VPC (XPN): host projects and their service projects.
 
-Rules and their sources (gcp-behaviour.md, "Shared VPC"; discovery compute.v1, projects.*):
+Rules and their sources (docs/google-behaviour.md, "Compute: Shared VPC"; discovery compute.v1, projects.*):
 - enableXpnHost / disableXpnHost / enableXpnResource / disableXpnResource answer global operations.
 - enableXpnResource `{xpnResource: {id, type: PROJECT}}` (id: project id or number) on a project that is
   not a host: 400 invalidResourceUsage `Invalid resource usage: ''projects/H' is not a shared VPC host
@@ -109,7 +109,8 @@ class XpnHandlers:
             raise ApiError(400, "Required field 'xpnResource.id' not specified", reason="required")
         service = self.world.find_project(str(resource["id"]))
         if service is None:
-            # Unknown and inaccessible projects look alike (gcp-behaviour.md, "Projects"); wording UNCONFIRMED.
+            # Unknown and inaccessible projects look alike (docs/google-behaviour.md, "Compute: regions and
+            # projects"); wording UNCONFIRMED.
             raise ApiError(403, f"Required 'compute.projects.get' permission for 'projects/{resource['id']}'",
                            reason="forbidden")
         return service

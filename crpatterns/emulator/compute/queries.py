@@ -6,7 +6,7 @@ relation and a networkUser grant on the subnet). Every function takes the state 
 never raises: callers decide which Google error to answer with.
 
 Paths are Compute's canonical paths after `compute/v1/`, e.g. `projects/P/regions/R/subnetworks/S`;
-references may also be full URLs on any host (gcp-behaviour.md, "What the gcloud CLI sends").
+references may also be full URLs on any host (docs/google-behaviour.md, "What the gcloud CLI sends").
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 # Purposes of proxy-only subnets: REGIONAL_MANAGED_PROXY, and its deprecated name
 # INTERNAL_HTTPS_LOAD_BALANCER (discovery compute.v1, Subnetwork.purpose).
 PROXY_ONLY_PURPOSES = ("REGIONAL_MANAGED_PROXY", "INTERNAL_HTTPS_LOAD_BALANCER", "GLOBAL_MANAGED_PROXY")
+# Load balancing schemes of the Envoy-based load balancers, the ones a proxy-only subnet serves.
+ENVOY_SCHEMES = ("INTERNAL_MANAGED", "EXTERNAL_MANAGED")
 
 
 def canonical_path(state: ComputeState, reference: str) -> str:
@@ -62,7 +64,7 @@ def active_proxy_only_subnet(
 ) -> dict[str, Any] | None:
     """The ACTIVE proxy-only subnet (REGIONAL_MANAGED_PROXY or the deprecated INTERNAL_HTTPS_LOAD_BALANCER)
     of `network_path` in `region`, or None. Google allows one per network and region
-    (gcp-behaviour.md, "Regional internal Application Load Balancer")."""
+    (https://cloud.google.com/load-balancing/docs/proxy-only-subnets)."""
     for subnet in state.in_scope(project_id, region, "subnetworks"):
         if (
             subnet.get("purpose") in ("REGIONAL_MANAGED_PROXY", "INTERNAL_HTTPS_LOAD_BALANCER")
@@ -71,6 +73,34 @@ def active_proxy_only_subnet(
         ):
             return subnet
     return None
+
+
+def rules_on_proxy_only_subnet(state: ComputeState, subnet: dict[str, Any]) -> list[str]:
+    """Paths of the Envoy-based load balancers' forwarding rules an ACTIVE proxy-only subnet serves: those of
+    its network and region (REGIONAL_MANAGED_PROXY, or the deprecated INTERNAL_HTTPS_LOAD_BALANCER: regional
+    INTERNAL_MANAGED and EXTERNAL_MANAGED rules), or with a subnetwork in its region (GLOBAL_MANAGED_PROXY:
+    cross-region internal rules, global INTERNAL_MANAGED). Rules of any project count: a Shared VPC service
+    project's rules use the host's proxy-only subnet. Rules whose insert is still running count too."""
+    if not is_proxy_only(subnet) or subnet.get("role") != "ACTIVE":
+        return []
+    region = subnet["region"].rsplit("/", 1)[-1]
+    users = []
+    for path, rule in state.resources.items():
+        if rule.get("kind") != "compute#forwardingRule" or rule.get("loadBalancingScheme") not in ENVOY_SCHEMES:
+            continue
+        if not same_resource(state, rule.get("network"), subnet.get("network")):
+            continue
+        if _served_by(subnet.get("purpose"), rule, path, region):
+            users.append(path)
+    return sorted(users)
+
+
+def _served_by(purpose: str | None, rule: dict[str, Any], rule_path: str, region: str) -> bool:
+    """Whether a forwarding rule of the proxy-only subnet's network runs on a subnet of this purpose in `region`."""
+    regional = "/regions/" in f"/{rule_path}"
+    if purpose == "GLOBAL_MANAGED_PROXY":
+        return not regional and f"/regions/{region}/" in (rule.get("subnetwork") or "")
+    return regional and rule_path.split("/")[3] == region
 
 
 def ip_in_subnetwork(subnet: dict[str, Any], ip: str) -> bool:

@@ -1,6 +1,6 @@
 """sslCertificates (global) and regionSslCertificates: Google-managed and self-managed certificates.
 
-Rules (gcp-behaviour.md, "Global external ..." and "Regional internal ..."): methods insert/get/list/
+Rules (docs/google-behaviour.md, "Compute: SSL certificates"): methods insert/get/list/
 delete only. Global: `type: MANAGED` with `managed.domains` (1-100 domains, the per-certificate limit
 of https://cloud.google.com/load-balancing/docs/quotas#ssl_certificates), status PROVISIONING with a
 PROVISIONING `domainStatus` per domain, turning ACTIVE only once DNS for every domain points at the
@@ -54,8 +54,8 @@ class _SslCertificates(Collection):
         kind = resource.setdefault("type", "SELF_MANAGED")
         if kind == "MANAGED":
             if region is not None:
-                # gcp-behaviour.md: Google-managed regional certificates come only through Certificate
-                # Manager. Wording UNCONFIRMED.
+                # Google-managed regional certificates come only through Certificate Manager
+                # (docs/google-behaviour.md, "Compute: SSL certificates"). Wording UNCONFIRMED.
                 raise invalid_field("resource.type", kind, "Google-managed SSL certificates are not supported "
                                     "for regional SSL certificates; use Certificate Manager.")
             self.check_managed(resource)

@@ -4,7 +4,7 @@ A resource is stored as Compute returns it, keyed by its canonical path after `c
 project id (not number): `projects/P/regions/R/backendServices/N`, `projects/P/global/urlMaps/N`.
 Internal bookkeeping lives in keys starting with "_" and never leaves the emulator.
 
-Sources: gcp-behaviour.md, "Names and labels", "Compute errors and operations", "What the gcloud CLI
+Sources: docs/google-behaviour.md, "Compute: errors, operations, fingerprints" and "What the gcloud CLI
 sends" (references arrive as full URLs on any host, or partial paths).
 """
 
@@ -17,11 +17,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from crpatterns.emulator.compute.permissions import project_denied
 from crpatterns.emulator.core.errors import ApiError, bad_request, compute_not_found
 from crpatterns.emulator.core.routing import Api
 from crpatterns.emulator.core.world import World
 
-COMPUTE = Api("compute", "compute.googleapis.com", "compute.v1", "compute")
+COMPUTE = Api("compute", "compute.googleapis.com", "compute.v1", "compute", project_denied=project_denied)
 SELF_LINK_BASE = "https://www.googleapis.com/compute/v1/"
 NAME_PATTERN = r"(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?)"
 _NAME = re.compile(rf"^{NAME_PATTERN}$")

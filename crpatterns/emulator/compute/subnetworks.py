@@ -8,7 +8,7 @@ Rules and their sources:
   mode networks cannot overlap with 10.128.0.0/9.` (cloudfoundry/bosh-google-cpi-release#262).
 - Valid and prohibited IPv4 ranges, /8 to /29 primary ranges, the four reserved addresses:
   https://cloud.google.com/vpc/docs/subnets#valid-ranges (wording of the refusals UNCONFIRMED).
-- Proxy-only subnets (gcp-behaviour.md, "Regional internal Application Load Balancer"): role required
+- Proxy-only subnets (docs/google-behaviour.md, "Compute: networks, subnetworks and proxy-only subnets"): role required
   (`Invalid value for field 'resource.role': 'UNSPECIFIED_ROLE'. Subnetwork role must be specified when
   purpose set to REGIONAL_MANAGED_PROXY.`, hashicorp/terraform-provider-google#13438); logConfig refused
   (`Invalid value for field 'resource.logConfig': '{  "enable": false}'. Invalid field set in subnetwork
@@ -17,7 +17,7 @@ Rules and their sources:
   (https://cloud.google.com/load-balancing/docs/proxy-only-subnets); at least /26.
 - Patch needs the current fingerprint (412); Private Google Access changes through
   setPrivateIpGoogleAccess (an operation); IAM through getIamPolicy (GET) / setIamPolicy (POST
-  RegionSetPolicyRequest) (gcp-behaviour.md, "Shared VPC").
+  RegionSetPolicyRequest) (docs/google-behaviour.md, "Compute: Shared VPC").
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from typing import Any
 
 from crpatterns.emulator.compute import queries
 from crpatterns.emulator.compute.collection import Collection, invalid_field, matches_filter
-from crpatterns.emulator.compute.regions import AUTO_MODE_BLOCK, known_region
+from crpatterns.emulator.compute.regions import AUTO_MODE_BLOCK
 from crpatterns.emulator.compute.store import fingerprint, self_link, split_path
-from crpatterns.emulator.core.errors import ApiError, bad_request, compute_not_found
+from crpatterns.emulator.core.errors import ApiError, bad_request
 from crpatterns.emulator.core.routing import ApiRequest, Route
 
 # Fields Google computes; a body may carry them back (gcloud sends what it read) but never sets them.
@@ -129,8 +129,6 @@ class Subnetworks(Collection):
         assert region is not None
         keep_computed(resource, existing, COMPUTED)
         if existing is None:
-            if not known_region(region):
-                raise compute_not_found(f"projects/{project}/regions/{region}")
             resource["network"] = self.network_link(resource.get("network"), project)
         purpose = resource.get("purpose") or "PRIVATE"
         proxy = purpose in queries.PROXY_ONLY_PURPOSES
@@ -223,6 +221,14 @@ class Subnetworks(Collection):
 
     def server_fields(self, resource: dict[str, Any], project: str, region: str | None) -> None:
         fill_defaults(resource)
+
+    def blocking_users(self, path: str, resource: dict[str, Any]) -> list[str]:
+        """What references the subnet, and for an ACTIVE proxy-only subnet the forwarding rules of the
+        Envoy-based load balancers it powers: https://cloud.google.com/load-balancing/docs/proxy-only-subnets,
+        "Delete a proxy-only subnet" (the forwarding rules using an active proxy-only subnet must be deleted
+        before it). UNCONFIRMED: Google's wording; the emulator answers the usual 400
+        resourceInUseByAnotherResource naming the first such rule."""
+        return super().blocking_users(path, resource) + queries.rules_on_proxy_only_subnet(self.state, resource)
 
     # -- extra methods ------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """targetHttpProxies, targetHttpsProxies (global), regionTargetHttpProxies, regionTargetHttpsProxies.
 
-Rules (gcp-behaviour.md, "Regional internal Application Load Balancer" and "Global external ..."):
+Rules (docs/google-behaviour.md, "Compute: URL maps and target proxies"):
 the URL map must exist and share the proxy's scope and region; HTTPS proxies carry at least one
 certificate (discovery compute.v1 TargetHttpsProxy.sslCertificates: "At least one SSL certificate must
 be specified. Currently, you may specify up to 15 SSL certificates."; Google's error text UNCONFIRMED),
@@ -53,7 +53,7 @@ class _TargetProxies(Collection):
             self.check_rules(canonical_path(self.state, existing["selfLink"]), resource["urlMap"])
 
     def link_url_map(self, reference: Any, field: str, project: str, region: str | None) -> str:
-        # Scope rule from gcp-behaviour.md; wording UNCONFIRMED.
+        # Scope rule: docs/google-behaviour.md, "Compute: URL maps and target proxies"; wording UNCONFIRMED.
         where = f"a regional URL map in region '{region}'" if region else "a global URL map"
         link = self.link_in_scope(reference, field, project, region, ("regions/urlMaps", "global/urlMaps"),
                                   f"The target proxy must reference {where}.")
@@ -66,7 +66,8 @@ class _TargetProxies(Collection):
             raise invalid_field(field, "", "At least one SSL certificate must be specified.")  # wording UNCONFIRMED
         if region is None and len(certificates) > MAX_GLOBAL_CERTIFICATES:
             raise invalid_field(field, "", f"At most {MAX_GLOBAL_CERTIFICATES} SSL certificates can be specified.")
-        # gcp-behaviour.md: global certificates for global proxies, same-region ones for regional proxies;
+        # docs/google-behaviour.md, "Compute: URL maps and target proxies": global certificates for global
+        # proxies, same-region ones for regional proxies;
         # wording UNCONFIRMED.
         where = f"regional SSL certificates of region '{region}'" if region else "global SSL certificates"
         return [

@@ -1,6 +1,6 @@
 """urlMaps (global) and regionUrlMaps.
 
-Rules (gcp-behaviour.md, "Regional internal Application Load Balancer" and "Global external ..."):
+Rules (docs/google-behaviour.md, "Compute: URL maps and target proxies"):
 exactly one of defaultService / defaultUrlRedirect / defaultRouteAction.weightedBackendServices (the
 documented rule, discovery compute.v1 UrlMap.defaultService: "Only one of defaultService,
 defaultUrlRedirect, or defaultRouteAction.weightedBackendService must be set"; Google's error text
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crpatterns.emulator.compute import field_rules
 from crpatterns.emulator.compute.backend_services import backend_scheme, check_rules_behind
 from crpatterns.emulator.compute.collection import Collection, invalid_field
 from crpatterns.emulator.compute.queries import canonical_path
@@ -72,6 +73,11 @@ class _UrlMaps(Collection):
         if existing is not None:
             self.check_users(resource, existing, schemes)
 
+    def rule_context(self, resource: dict[str, Any], region: str | None) -> field_rules.Context:
+        """A URL map has no scheme of its own: its backend services' (None for a redirect-only map)."""
+        backend = default_backend(resource)
+        return field_rules.Context(backend_scheme(self.state, backend) if backend else None, region is not None)
+
     def link_services(self, value: Any, field: str, project: str, region: str | None,
                       schemes: dict[str, str]) -> None:
         """Resolves every backend service reference in place (404 if missing, 400 on a scope mismatch)."""
@@ -84,7 +90,8 @@ class _UrlMaps(Collection):
         for key, item in value.items():
             sub = f"{field}.{key}"
             if key in _SERVICE_KEYS and isinstance(item, str):
-                # Scope rule from gcp-behaviour.md; wording UNCONFIRMED.
+                # Scope rule: docs/google-behaviour.md, "Compute: URL maps and target proxies"; wording
+                # UNCONFIRMED.
                 where = f"in region '{region}'" if region else "global"
                 value[key] = self.link_in_scope(item, sub, project, region, ("regions/backendServices",
                                                                              "global/backendServices"),
@@ -114,7 +121,7 @@ class _UrlMaps(Collection):
 
 
 def https_redirect_on_https_proxy(url_map_link: str) -> Exception:
-    # gcp-behaviour.md, "Global external ...": httpsRedirect only on URL maps used by a target HTTP proxy.
+    # HttpRedirectAction.httpsRedirect: "This must only be set for URL maps used in TargetHttpProxys."
     # Wording UNCONFIRMED.
     return invalid_field("resource.urlMap", url_map_link, "A URL map with defaultUrlRedirect.httpsRedirect "
                          "set can only be used by a target HTTP proxy.")

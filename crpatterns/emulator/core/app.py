@@ -173,9 +173,9 @@ class Emulator:
                 policy_race = fault.binding
             else:
                 raise fault.error()
-        if route.project_param:
-            self.check_project(route, params[route.project_param])
         raw = request.get_data()
+        if route.project_param:
+            self.check_project(route, params, raw)
         if raw.strip():
             try:
                 payload = json.loads(raw)
@@ -199,9 +199,12 @@ class Emulator:
             body = self.encode_enums(route, body)
         return status, body
 
-    def check_project(self, route: Route, id_or_number: str) -> None:
+    def check_project(self, route: Route, params: dict[str, str], raw: bytes) -> None:
+        id_or_number = params[route.project_param or "project"]
         project = self.world.find_project(id_or_number)
         if project is None:
+            if route.api.project_denied is not None:
+                raise route.api.project_denied(route.method_id, params, raw)
             permission = re.sub(r"\.(insert|patch|update)$", ".create", route.method_id)
             raise permission_denied_project(id_or_number, permission)
         service = route.api.service

@@ -4,7 +4,7 @@ Google has two error shapes. Compute (an older API) answers
 `{"error": {"code", "message", "errors": [{"message", "domain", "reason"}]}}`; the AIP-style APIs
 (Cloud Run v2, IAP, Resource Manager, Service Usage) answer
 `{"error": {"code", "message", "status", "details": [...]}}`.
-Source: ../shared/reference/gcp-behaviour.md, "Compute errors and operations"; AIP-193.
+Source: docs/google-behaviour.md, "Compute: errors, operations, fingerprints"; https://google.aip.dev/193.
 """
 
 from __future__ import annotations
@@ -112,14 +112,10 @@ def compute_in_use(snake_type: str, path: str, user: str) -> ApiError:
     )
 
 
-def stale_fingerprint(what: str) -> ApiError:
-    # Message text UNCONFIRMED (gcp-behaviour.md): Google documents only "412 conditionNotMet".
-    return ApiError(
-        412,
-        f"Supplied fingerprint does not match current fingerprint of {what}.",
-        reason="conditionNotMet",
-        status="FAILED_PRECONDITION",
-    )
+def stale_fingerprint() -> ApiError:
+    """Compute's answer to a stale fingerprint or labelFingerprint: `Error 412: Invalid fingerprint.,
+    conditionNotMet` (kubernetes/ingress-gce#396)."""
+    return ApiError(412, "Invalid fingerprint.", reason="conditionNotMet", status="FAILED_PRECONDITION")
 
 
 def iam_etag_conflict() -> ApiError:

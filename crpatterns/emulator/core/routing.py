@@ -25,6 +25,9 @@ class Api:
     error_style: str  # "compute" or "aip"
     # Returns enum numbering for a discovery enum's value names (see proto_enums); None: discovery order.
     enum_numbers: Callable[[tuple[str, ...]], dict[int, str] | None] | None = None
+    # The API's own 403 for a project the caller cannot see, from (method id, path parameters, raw body);
+    # None: the AIP-style PERMISSION_DENIED on the project (core/errors.permission_denied_project).
+    project_denied: Callable[[str, dict[str, str], bytes], Exception] | None = None
 
 
 @dataclass
