@@ -118,7 +118,9 @@ def service_usage_calls(via: EmulatorProcess) -> None:
     raw(via, "GET", f"{beta}/compute.googleapis.com")
     raw(via, "GET", beta)
     raw(via, "POST", f"{beta}/iap.googleapis.com:enable", {})
-    raw(via, "POST", f"{beta}:batchEnable", {"serviceIds": ["cloudresourcemanager.googleapis.com"]})
+    # v1beta1 BatchEnableServicesRequest.serviceIds: "Two or more services must be specified."
+    raw(via, "POST", f"{beta}:batchEnable",
+        {"serviceIds": ["cloudresourcemanager.googleapis.com", "certificatemanager.googleapis.com"]})
     raw(via, "POST", f"{beta}/cloudresourcemanager.googleapis.com:disable", {})
     identity = raw(via, "POST", f"v1beta1/projects/{PROJECT}/services/iap.googleapis.com:generateServiceIdentity", {})
     raw(via, "GET", f"v1beta1/{identity['name']}")

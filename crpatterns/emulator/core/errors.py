@@ -119,7 +119,7 @@ def stale_fingerprint() -> ApiError:
 
 
 def iam_etag_conflict() -> ApiError:
-    # gcp-behaviour.md, "IAM policies (all APIs)".
+    # docs/google-behaviour.md, "IAM policies (all APIs)".
     return ApiError(
         409,
         "There were concurrent policy changes. Please retry the whole read-modify-write with "
@@ -130,7 +130,8 @@ def iam_etag_conflict() -> ApiError:
 
 
 def permission_denied_project(project: str, permission: str) -> ApiError:
-    # Unknown or inaccessible project: 403, never 404 (gcp-behaviour.md, "Projects").
+    # Unknown or inaccessible project: 403, never 404 (docs/google-behaviour.md, "Resource Manager and Service
+    # Usage").
     return ApiError(
         403,
         f"Permission '{permission}' denied on resource '//cloudresourcemanager.googleapis.com/projects/"
@@ -149,7 +150,7 @@ def permission_denied_project(project: str, permission: str) -> ApiError:
 
 
 def service_disabled(service: str, title: str, project_number: str) -> ApiError:
-    # gcp-behaviour.md, "Projects": 403 SERVICE_DISABLED with the enable link.
+    # docs/google-behaviour.md, "Resource Manager and Service Usage": 403 SERVICE_DISABLED with the enable link.
     message = (
         f"{title} has not been used in project {project_number} before or it is disabled. Enable it by "
         f"visiting https://console.developers.google.com/apis/api/{service}/overview?project="

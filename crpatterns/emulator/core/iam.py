@@ -186,6 +186,28 @@ def _hierarchy(project: Project | None) -> tuple[str, ...]:
     return (f"projects/{project.project_id}", f"projects/{project.number}", project.parent)
 
 
+def policy_of(body: dict[str, Any] | None) -> dict[str, Any]:
+    """SetIamPolicyRequest.policy: "REQUIRED: The complete policy to be applied to the `resource`." An absent
+    policy is refused (wording UNCONFIRMED); an empty one is a valid policy that clears the bindings."""
+    policy = (body or {}).get("policy")
+    if policy is None:
+        raise bad_request("policy is required: the complete policy to be applied to the resource.",
+                          field_violation="policy")
+    return policy
+
+
+def tested_permissions(body: dict[str, Any] | None) -> dict[str, Any]:
+    """testIamPermissions: the emulator's caller holds every permission it asks about.
+    TestIamPermissionsRequest.permissions: "Permissions with wildcards (such as `*` or `storage.*`) are not
+    allowed." (wording of the refusal UNCONFIRMED)."""
+    permissions = list((body or {}).get("permissions") or [])
+    for permission in permissions:
+        if "*" in permission:
+            raise bad_request(f"Permission {permission} is invalid: permissions with wildcards are not allowed.",
+                              field_violation="permissions")
+    return {"permissions": permissions}
+
+
 def requested_version(value: Any) -> int:
     """GetPolicyOptions.requestedPolicyVersion from a query string or body (unset: 0)."""
     try:

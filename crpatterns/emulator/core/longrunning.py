@@ -1,8 +1,9 @@
 """google.longrunning.Operation as the AIP-style APIs (Cloud Run v2, Service Usage) return it.
 
-A done operation carries exactly one of `response` or `error` (gcp-behaviour.md, "Wire facts": the
-client raises on a done operation with neither). Operations complete through `World.after_op_latency`,
-so `--op-latency` delays them like Google's reconciliation does; `wait` long-polls until done.
+A done operation carries exactly one of `response` or `error` (docs/google-behaviour.md, "Wire facts for the
+Python client libraries": the client raises on a done operation with neither). Operations complete through
+`World.after_op_latency`, so `--op-latency` delays them like Google's reconciliation does; `wait` long-polls
+until done.
 An injected "operation" fault (/_emulator/faults) makes the operation end in that error.
 """
 

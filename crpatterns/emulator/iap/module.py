@@ -2,7 +2,7 @@
 
 Routes use the discovery `path` templates (`v1/{+resource}:getIamPolicy`): the resource spans several
 segments, and names the project inside it, so the project is checked by the handler (project_param None).
-gcp-behaviour.md, "IAP v1" and "What the gcloud CLI sends" (gcloud posts getIamPolicy with
+docs/google-behaviour.md, "IAP v1" and "What the gcloud CLI sends" (gcloud posts getIamPolicy with
 {"options": {"requestedPolicyVersion": 3}} on the number form of the project).
 """
 
@@ -13,11 +13,12 @@ from typing import Any
 
 from crpatterns.emulator.core import discovery
 from crpatterns.emulator.core.fieldmask import apply_mask
-from crpatterns.emulator.core.iam import requested_version
+from crpatterns.emulator.core.iam import policy_of, requested_version, tested_permissions
 from crpatterns.emulator.core.proto_enums import numbering
 from crpatterns.emulator.core.routing import Api, ApiRequest, Route
 from crpatterns.emulator.core.world import Project, World
 from crpatterns.emulator.iap import resources
+from crpatterns.emulator.iap import settings as settings_rules
 
 IAP = Api("iap", "iap.googleapis.com", "iap.v1", "aip", enum_numbers=numbering(("google.cloud.iap_v1.types",)))
 SETTINGS_FIELDS = ("accessSettings", "applicationSettings")
@@ -69,24 +70,24 @@ class IapModule:
 
     def set_iam_policy(self, request: ApiRequest) -> dict[str, Any]:
         resource = self._parse(request.params["resource"], "iap.web.setIamPolicy")
-        policy = (request.body or {}).get("policy") or {}
-        return self.world.iam.set(resource.policy_key, policy, resource.project)
+        return self.world.iam.set(resource.policy_key, policy_of(request.body), resource.project)
 
     def test_iam_permissions(self, request: ApiRequest) -> dict[str, Any]:
         self._parse(request.params["resource"], "iap.web.getIamPolicy")
-        return {"permissions": list((request.body or {}).get("permissions") or [])}
+        return tested_permissions(request.body)
 
     def get_settings(self, request: ApiRequest) -> dict[str, Any]:
         resource = self._parse(request.params["name"], "iap.web.getSettings")
-        return {"name": resource.path, **copy.deepcopy(self.settings.get(resource.path, {}))}
+        return {"name": resource.path, **settings_rules.shown(self.settings.get(resource.path, {}))}
 
     def update_settings(self, request: ApiRequest) -> dict[str, Any]:
         resource = self._parse(request.params["name"], "iap.web.updateSettings")
         body = request.body or {}
+        settings_rules.check(body)
         current = self.settings.get(resource.path, {})
         mask = request.arg("updateMask")
         # Discovery, updateIapSettings.updateMask: "If omitted, then all of the settings are updated."
         merged = apply_mask(current, body, mask, SETTINGS_FIELDS, strip_prefix="iapSettings") if mask else {
             k: copy.deepcopy(body[k]) for k in SETTINGS_FIELDS if body.get(k) is not None}
         self.settings[resource.path] = merged
-        return {"name": resource.path, **copy.deepcopy(merged)}
+        return {"name": resource.path, **settings_rules.shown(merged)}

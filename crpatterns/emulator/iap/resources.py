@@ -1,6 +1,6 @@
 """IAP web resource names, and whether what they protect exists.
 
-Forms (gcp-behaviour.md, "IAP v1"; https://cloud.google.com/iap/docs/reference/rest):
+Forms (docs/google-behaviour.md, "IAP v1"; https://cloud.google.com/iap/docs/reference/rest):
   projects/P/iap_web                                   every web resource of the project
   projects/P/iap_web/compute                           global backend services
   projects/P/iap_web/compute-REGION                    regional backend services

@@ -1,6 +1,6 @@
 """Resource Manager v1 and v3: projects.get and project IAM policies.
 
-gcloud's IAP commands read `projectNumber` through v1 (gcp-behaviour.md, "What the gcloud CLI sends");
+gcloud's IAP commands read `projectNumber` through v1 (docs/google-behaviour.md, "What the gcloud CLI sends");
 the client library google-cloud-resource-manager speaks v3.
 """
 

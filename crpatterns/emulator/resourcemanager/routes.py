@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from crpatterns.emulator.core.errors import permission_denied_project
-from crpatterns.emulator.core.iam import requested_version
+from crpatterns.emulator.core.iam import policy_of, requested_version
 from crpatterns.emulator.core.routing import Api, ApiRequest, Route
 from crpatterns.emulator.core.world import Project, World
 
@@ -43,7 +43,7 @@ class _Base:
 
     def set_policy(self, request: ApiRequest, param: str) -> dict[str, Any]:
         project = _project(request, param, "resourcemanager.projects.setIamPolicy")
-        return self.world.iam.set(policy_key(project), (request.body or {}).get("policy", {}), project)
+        return self.world.iam.set(policy_key(project), policy_of(request.body), project)
 
 
 class V1Module(_Base):

@@ -1,6 +1,6 @@
 """The wording of Cloud Run Admin API v2 errors, in one place.
 
-Sources: gcp-behaviour.md, "Cloud Run Admin API v2" and "Names and labels"; real replies quoted in
+Sources: docs/google-behaviour.md, "Cloud Run Admin API v2" and "Names and labels"; real replies quoted in
 public issues (cited per function). Cloud Run v2 names the offending field as
 "Violation in <Request>.<field path>: <description>" in the message, and puts the same path in a
 google.rpc.BadRequest field violation (pulumi/pulumi-gcp#3167, googleapis/python-run#84).
@@ -30,7 +30,8 @@ def violation(request_kind: str, field: str, description: str) -> ApiError:
 
 
 def service_not_found(service: str, region: str, project: str) -> ApiError:
-    # gcp-behaviour.md, "Cloud Run Admin API v2".
+    # Quoted in GoogleCloudPlatform/generative-ai#1795: "Resource 'gemini-live-demo' of kind 'SERVICE' in region
+    # 'us-central1' in project '' does not exist."
     return ApiError(
         404, f"Resource '{service}' of kind 'SERVICE' in region '{region}' in project '{project}' does not exist.",
         status="NOT_FOUND",
@@ -46,18 +47,20 @@ def revision_not_found(revision: str, region: str, project: str) -> ApiError:
 
 
 def already_exists(service: str) -> ApiError:
-    # gcp-behaviour.md, "Cloud Run Admin API v2".
+    # 409 ALREADY_EXISTS (https://google.aip.dev/133). Wording UNCONFIRMED: no public report quotes Cloud Run
+    # v2's sentence; the emulator answers in the shape of its NOT_FOUND sentence.
     return ApiError(409, f"Resource '{service}' already exists.", status="ALREADY_EXISTS")
 
 
 def revision_conflict(revision: str) -> ApiError:
-    # gcp-behaviour.md, "Cloud Run Admin API v2"; hashicorp/terraform-provider-google#14569.
+    # hashicorp/terraform-provider-google#14569 and googleapis/google-cloud-python#14259 (409, this sentence).
     return ApiError(409, f"Revision named '{revision}' with different configuration already exists.",
                     status="ALREADY_EXISTS")
 
 
 def stale_etag(name: str) -> ApiError:
-    # 409 ABORTED per AIP-154 (gcp-behaviour.md); Cloud Run's own wording is UNCONFIRMED.
+    # 409 ABORTED per https://google.aip.dev/154 ("the service must send an ABORTED error response"). Cloud
+    # Run's own sentence is UNCONFIRMED; the emulator names the resource and says to read again.
     return ApiError(
         409,
         f"The etag provided does not match the current etag of resource '{name}'. The resource was modified "

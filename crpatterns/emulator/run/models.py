@@ -1,5 +1,5 @@
 """A Cloud Run v2 Service as the emulator holds it: the user's spec with Google's defaults, its revisions,
-and the status fields Google computes (gcp-behaviour.md, "Cloud Run Admin API v2"; discovery run.v2).
+and the status fields Google computes (docs/google-behaviour.md, "Cloud Run Admin API v2"; discovery run.v2).
 
 Defaults as Google returns them (UNCONFIRMED where noted): ingress INGRESS_TRAFFIC_ALL; launchStage GA
 (output: the least mature stage a used feature needs, see rules.output_launch_stage); template.timeout 300s;

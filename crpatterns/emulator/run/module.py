@@ -1,6 +1,7 @@
 """Cloud Run Admin API v2: services (CRUD, IAM), their revisions, and long-running operations.
 
-Behaviour: gcp-behaviour.md, "Cloud Run Admin API v2", "Wire facts" and "Shared VPC". Routes are the
+Behaviour: docs/google-behaviour.md, "Cloud Run Admin API v2", "Wire facts for the Python client libraries" and
+"Cloud Run: Direct VPC egress and Shared VPC". Routes are the
 run.v2 discovery document's flat paths. Every write answers with a google.longrunning.Operation whose
 metadata and response are `type.googleapis.com/google.cloud.run.v2.Service`; it completes after the
 operation latency, when the new revision is checked (Shared VPC permissions) and becomes ready or fails.
@@ -16,7 +17,7 @@ from typing import Any
 from crpatterns.emulator.core import discovery
 from crpatterns.emulator.core.errors import ApiError
 from crpatterns.emulator.core.fieldmask import apply_mask, known_paths
-from crpatterns.emulator.core.iam import requested_version
+from crpatterns.emulator.core.iam import policy_of, requested_version, tested_permissions
 from crpatterns.emulator.core.longrunning import LongRunningOperations, parse_duration
 from crpatterns.emulator.core.proto_enums import numbering
 from crpatterns.emulator.core.routing import Api, ApiRequest, Route
@@ -61,7 +62,8 @@ class RunModule:
     # -- module protocol ----------------------------------------------------------------------
 
     def seed_project(self, project: Project) -> None:
-        """The Cloud Run service agent exists with the API (gcp-behaviour.md, "Shared VPC"); enabling the API
+        """The Cloud Run service agent exists with the API (docs/google-behaviour.md, "Cloud Run: Direct VPC egress
+        and Shared VPC"); enabling the API
         later through Service Usage creates it too (serviceusage/agents.py)."""
         if RUN.service in project.enabled_services:
             self.world.service_agents.add(vpc.run_agent(project))
@@ -272,14 +274,13 @@ class RunModule:
 
     def set_iam_policy(self, request: ApiRequest) -> dict[str, Any]:
         record = self._record(request)
-        policy = (request.body or {}).get("policy") or {}
+        policy = policy_of(request.body)
         return self.world.iam.set(policy_key(record.project.project_id, record.location, record.service_id),
                                   policy, record.project)
 
     def test_iam_permissions(self, request: ApiRequest) -> dict[str, Any]:
         self._record(request)
-        # The emulator's caller holds every permission.
-        return {"permissions": list((request.body or {}).get("permissions") or [])}
+        return tested_permissions(request.body)
 
     # -- revisions ----------------------------------------------------------------------------
 

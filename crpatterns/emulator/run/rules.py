@@ -1,6 +1,6 @@
 """Google's checks on a Cloud Run v2 Service body, as pure functions raising ApiError.
 
-Sources: gcp-behaviour.md, "Cloud Run Admin API v2" and "Names and labels"; the run.v2 discovery
+Sources: docs/google-behaviour.md, "Cloud Run Admin API v2" and "Names and labels"; the run.v2 discovery
 document's field descriptions (quoted where used); real error text from public issues (cited).
 `kind` is the request message Google names in its violations: CreateServiceRequest or
 UpdateServiceRequest; `root` the path of the Service inside it ("service").
@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from crpatterns.emulator.core import discovery, required
 from crpatterns.emulator.core.errors import ApiError
+from crpatterns.emulator.run import containers as container_rules
 from crpatterns.emulator.run.errors import launch_stage, violation
 
 # pulumi/pulumi-gcp#3167 quotes Google's answer for a bad id, "Violation in CreateServiceRequest.service_id:".
@@ -33,6 +35,7 @@ ANNOTATION_PREFIX = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z
 MATURITY = ("PRELAUNCH", "EARLY_ACCESS", "ALPHA", "BETA", "GA")
 MAX_DESCRIPTION = 512  # discovery, Service.description: "currently has a 512-character limit"
 MAX_TIMEOUT_SECONDS = 3600  # https://cloud.google.com/run/docs/configuring/request-timeout (wording UNCONFIRMED)
+REQUIRED_CHECKED_ELSEWHERE = frozenset({"GoogleCloudRunV2VolumeMount.mountPath"})
 MAX_CONCURRENCY = 1000  # https://cloud.google.com/run/docs/about-concurrency (wording UNCONFIRMED)
 
 
@@ -49,7 +52,7 @@ def maturity(stage: str | None) -> int:
 def preview_features(service: dict[str, Any]) -> list[tuple[str, str]]:
     """(feature, stage needed) for each preview feature the service uses.
 
-    - iapEnabled: direct IAP needed launchStage BETA in 2025 (gcp-behaviour.md, "Cloud Run Admin API v2";
+    - iapEnabled: direct IAP needed launchStage BETA in 2025 (docs/google-behaviour.md, "Cloud Run Admin API v2";
       GoogleCloudPlatform/magic-modules#13575: "The feature is launch stage protected"). Feature name in the
       message UNCONFIRMED.
     - scaling.maxInstanceCount at service level: "The feature 'Per-service maximum instances' is not supported
@@ -81,7 +84,7 @@ def check_launch_stage(service: dict[str, Any], service_id: str) -> None:
 
 
 def check_labels(labels: Any, kind: str, field: str) -> None:
-    # Label rules: gcp-behaviour.md, "Names and labels". Descriptions UNCONFIRMED.
+    # Label rules: docs/google-behaviour.md, "Names and labels". Descriptions UNCONFIRMED.
     labels = labels or {}
     if len(labels) > 64:
         raise violation(kind, field, "a resource can have at most 64 labels.")
@@ -132,8 +135,19 @@ def check_service(service: dict[str, Any], service_id: str, kind: str, root: str
     template = service.get("template")
     if not isinstance(template, dict):
         raise violation(kind, f"{root}.template", "template is required.")
+    check_required(service, kind, root)
     check_template(template, service_id, kind, f"{root}.template")
     check_traffic(service.get("traffic") or [], kind, f"{root}.traffic")
+    container_rules.check_binary_authorization(service.get("binaryAuthorization"), kind, f"{root}.binary_authorization")
+
+
+def check_required(service: dict[str, Any], kind: str, root: str) -> None:
+    """Every field of the body whose discovery description starts with "Required." (core/required.py).
+    VolumeMount.mountPath is "Required" but "For Cloud SQL volumes, it can be left empty": containers.py
+    checks it. Description wording UNCONFIRMED."""
+    schemas = discovery.document("run.v2")["schemas"]
+    for path in required.missing(schemas, "GoogleCloudRunV2Service", service, root, REQUIRED_CHECKED_ELSEWHERE):
+        raise violation(kind, path, f"{path.rsplit('.', 1)[-1]} is required.")
 
 
 def check_template(template: dict[str, Any], service_id: str, kind: str, root: str) -> None:
@@ -160,11 +174,17 @@ def check_template(template: dict[str, Any], service_id: str, kind: str, root: s
         raise violation(kind, f"{root}.max_instance_request_concurrency",
                         f"must be between 0 and {MAX_CONCURRENCY}.")
     check_vpc_shape(template.get("vpcAccess"), kind, f"{root}.vpc_access")
+    container_rules.check_containers(template, kind, root)
+    container_rules.check_volumes(template, kind, root)
+    container_rules.check_template_extras(template, kind, root)
 
 
 def check_vpc_shape(vpc: dict[str, Any] | None, kind: str, root: str) -> None:
-    """gcp-behaviour.md, "Cloud Run Admin API v2": networkInterfaces (one; network and/or subnetwork) XOR
-    connector. Descriptions UNCONFIRMED."""
+    """Discovery: VpcAccess.networkInterfaces "Currently only single network interface is supported";
+    NetworkInterface.network "At least one of network or subnetwork must be specified"; connector XOR
+    networkInterfaces (https://cloud.google.com/run/docs/configuring/vpc-direct-vpc: "You can't use Direct VPC
+    egress and Serverless VPC Access connectors at the same time" as the Cloud Run functions page puts it).
+    Descriptions UNCONFIRMED."""
     if not vpc:
         return
     interfaces = vpc.get("networkInterfaces") or []

@@ -1,7 +1,8 @@
 """Google-managed service agents: which exist once an API is enabled, and which only when generated.
 
-gcp-behaviour.md, "IAP v1": the IAP agent `service-PN@gcp-sa-iap.iam.gserviceaccount.com` is NOT created
-when the API is enabled, only by generateServiceIdentity. "Shared VPC": the Cloud Run agent
+docs/google-behaviour.md, "IAP v1": the IAP agent `service-PN@gcp-sa-iap.iam.gserviceaccount.com` is NOT created
+when the API is enabled, only by generateServiceIdentity. "Cloud Run: Direct VPC egress and Shared VPC": the
+Cloud Run agent
 `service-PN@serverless-robot-prod.iam.gserviceaccount.com` exists with the API (Google creates it when
 run.googleapis.com is enabled), as does Compute's `service-PN@compute-system.iam.gserviceaccount.com`.
 """

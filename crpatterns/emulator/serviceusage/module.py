@@ -10,7 +10,7 @@ Behaviour:
 - An unknown service: 403 "Not found or permission denied for service(s): NAME." with ErrorInfo reason
   SERVICE_CONFIG_NOT_FOUND_OR_PERMISSION_DENIED (the reply gcloud prints as
   "PERMISSION_DENIED: Not found or permission denied for service(s)"; details UNCONFIRMED).
-- generateServiceIdentity creates the service agent (gcp-behaviour.md, "IAP v1").
+- generateServiceIdentity creates the service agent (docs/google-behaviour.md, "IAP v1").
 """
 
 from __future__ import annotations
@@ -126,8 +126,11 @@ class ServiceUsage:
     def batch_enable(self, request: ApiRequest, version: str) -> dict[str, Any]:
         project = self.project(request, "serviceusage.services.enable")
         names = list((request.body or {}).get("serviceIds") or [])
-        if not names or len(names) > MAX_BATCH:
-            raise ApiError(400, f"serviceIds must list between 1 and {MAX_BATCH} services.",  # wording UNCONFIRMED
+        # Discovery BatchEnableServicesRequest.serviceIds, v1: "A single request can enable a maximum of 20
+        # services at a time."; v1beta1 adds "Two or more services must be specified." Wording UNCONFIRMED.
+        least = 2 if version == "v1beta1" else 1
+        if not least <= len(names) <= MAX_BATCH:
+            raise ApiError(400, f"serviceIds must list between {least} and {MAX_BATCH} services.",
                            status="INVALID_ARGUMENT")
         self.known(names)
         return self._change(request, version, project, names, enable=True, batch=True)
