@@ -84,8 +84,9 @@ def spec_from_flags(flags: dict[str, Any]) -> Any:
         if not (certificate_file or private_key_file):
             raise UsageError("--port 443 needs --certificate-file and --private-key-file (PEM): the regional "
                              "load balancer serves a self-managed certificate.")
-        certificate, key = check.read_pem_pair(certificate_file, private_key_file,
-                                               ("--certificate-file", "--private-key-file"))
+        pair = check.read_pem_pair(certificate_file, private_key_file, ("--certificate-file", "--private-key-file"))
+        certificate, key = pair.certificate, pair.private_key
+        check.warn(pair.warnings)
     elif certificate_file or private_key_file:
         raise UsageError("--certificate-file and --private-key-file go with --port 443 only.")
     if invokers and no_invoker_iam:

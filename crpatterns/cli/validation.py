@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from crpatterns.errors import UsageError
@@ -161,16 +162,48 @@ def compute_name(value: str, flag: str) -> str:
     return value
 
 
-def read_pem_pair(certificate_file: str | None, key_file: str | None, flags: tuple[str, str]) -> tuple[str, str]:
-    """Both files exist and parse as PEM; the key is never printed."""
+# Certificates Google's load balancers take (https://cloud.google.com/load-balancing/docs/ssl-certificates/
+# self-managed-certs: "RSA-2048, RSA-3072, RSA-4096, ECDSA P-256, ECDSA P-384").
+RSA_KEY_SIZES = (2048, 3072, 4096)
+EC_CURVES = ("secp256r1", "secp384r1")
+PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----\r?\n.*?-----END \1-----", re.S)
+CERTIFICATE_LABEL = "CERTIFICATE"
+
+
+@dataclass(frozen=True)
+class PemPair:
+    """A certificate (with its chain, certificate blocks only) and its private key, read from files."""
+
+    certificate: str
+    private_key: str
+    names: tuple[str, ...]  # the DNS names the leaf certificate covers
+    warnings: tuple[str, ...] = ()
+
+
+def certificate_blocks(text: str) -> tuple[str, bool]:
+    """The CERTIFICATE blocks of a PEM file, in order (a bundle may hold a chain), and whether the file
+    held anything else (a private key, say): only the certificates are ever uploaded or shown."""
+    blocks = [m.group(0) for m in PEM_BLOCK.finditer(text)]
+    certificates = [b for b in blocks if b.startswith(f"-----BEGIN {CERTIFICATE_LABEL}-----")]
+    return "\n".join(certificates) + ("\n" if certificates else ""), len(certificates) != len(blocks)
+
+
+def read_pem_pair(certificate_file: str | None, key_file: str | None, flags: tuple[str, str],
+                  domains: tuple[str, ...] = ()) -> PemPair:
+    """Both files exist and parse as PEM, the pair matches, Google takes its key type, the certificate is
+    valid now and covers every --domain: everything Compute would refuse mid-apply, refused before any
+    call. The key is never printed, and never uploaded as part of the certificate."""
+    import datetime
+
     cert_flag, key_flag = flags
     if bool(certificate_file) != bool(key_file):
         raise UsageError(f"{cert_flag} and {key_flag} go together: give both or neither.")
     assert certificate_file and key_file
-    certificate = _read(certificate_file, cert_flag)
+    certificate, other_blocks = certificate_blocks(_read(certificate_file, cert_flag))
     key = _read(key_file, key_flag)
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
     try:
         parsed = x509.load_pem_x509_certificate(certificate.encode())
@@ -188,7 +221,71 @@ def read_pem_pair(certificate_file: str | None, key_file: str | None, flags: tup
     if private.public_key().public_bytes(*spki) != parsed.public_key().public_bytes(*spki):
         raise UsageError(f"{key_flag} {key_file} is not the private key of the certificate in {cert_flag} "
                          f"{certificate_file}.")
-    return certificate, key
+    if isinstance(private, rsa.RSAPrivateKey):
+        if private.key_size not in RSA_KEY_SIZES:
+            raise UsageError(f"{key_flag} {key_file} is an RSA-{private.key_size} key; Google's load balancers "
+                             "take RSA-2048, RSA-3072, RSA-4096, ECDSA P-256 or ECDSA P-384.")
+    elif not (isinstance(private, ec.EllipticCurvePrivateKey) and private.curve.name in EC_CURVES):
+        kind = private.curve.name if isinstance(private, ec.EllipticCurvePrivateKey) else type(private).__name__
+        raise UsageError(f"{key_flag} {key_file} is a {kind} key; Google's load balancers take RSA-2048, "
+                         "RSA-3072, RSA-4096, ECDSA P-256 or ECDSA P-384.")
+    now = datetime.datetime.now(datetime.UTC)
+    if parsed.not_valid_after_utc <= now:
+        raise UsageError(f"{cert_flag} {certificate_file} expired on {parsed.not_valid_after_utc:%Y-%m-%d}; give a "
+                         "valid certificate.")
+    if parsed.not_valid_before_utc > now:
+        raise UsageError(f"{cert_flag} {certificate_file} is not valid before "
+                         f"{parsed.not_valid_before_utc:%Y-%m-%d %H:%M} UTC; give a certificate valid now.")
+    names = certificate_names(parsed)
+    uncovered = [d for d in domains if not any(covers(n, d) for n in names)]
+    if uncovered:
+        raise UsageError(f"{cert_flag} {certificate_file} does not cover --domain {', '.join(uncovered)} (it names "
+                         f"{', '.join(names) or 'no DNS name'}); give a certificate for every domain.")
+    warnings = []
+    if other_blocks:
+        warnings.append(f"{cert_flag} {certificate_file} also holds something other than certificates (a private "
+                        "key?): only its certificates are used.")
+    if _readable_by_others(key_file):
+        warnings.append(f"{key_flag} {key_file} can be read by other users of this machine; chmod 600 it.")
+    return PemPair(certificate, key, names, tuple(warnings))
+
+
+def certificate_names(parsed: object) -> tuple[str, ...]:
+    """The DNS names a certificate covers: its subjectAltName entries, else its common name."""
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    assert isinstance(parsed, x509.Certificate)
+    try:
+        alternative = parsed.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        return tuple(n.lower() for n in alternative.get_values_for_type(x509.DNSName))
+    except x509.ExtensionNotFound:
+        return tuple(str(a.value).lower() for a in parsed.subject.get_attributes_for_oid(NameOID.COMMON_NAME))
+
+
+def covers(name: str, domain: str) -> bool:
+    """Whether a certificate name covers a host: exactly, or a wildcard for one leftmost label (RFC 6125)."""
+    if name.startswith("*."):
+        head, _, rest = domain.partition(".")
+        return bool(head) and rest == name[2:]
+    return name == domain
+
+
+def _readable_by_others(path: str) -> bool:
+    import stat
+
+    try:
+        return bool(Path(path).stat().st_mode & (stat.S_IRGRP | stat.S_IROTH))
+    except OSError:
+        return False
+
+
+def warn(warnings: tuple[str, ...]) -> None:
+    """A problem with the input that is no reason to stop: one line on stderr each."""
+    import sys
+
+    for warning in warnings:
+        sys.stderr.write(f"warning: {warning}\n")
 
 
 def read_secret(path: str, flag: str) -> str:

@@ -84,8 +84,13 @@ def spec_from_flags(flags: dict[str, Any]) -> Any:
             raise UsageError("--no-https-redirect applies to --iap-mode lb only; direct mode has no load balancer.")
     certificate = key = None
     if certificate_file or private_key_file:
-        certificate, key = check.read_pem_pair(certificate_file, private_key_file,
-                                               ("--certificate-file", "--private-key-file"))
+        pair = check.read_pem_pair(certificate_file, private_key_file, ("--certificate-file", "--private-key-file"),
+                                   checked_domains)
+        certificate, key = pair.certificate, pair.private_key
+        check.warn(pair.warnings)
+    if not lb and flags["disable_default_url"]:
+        raise UsageError("--disable-default-url with --iap-mode direct leaves no way in: direct IAP guards the "
+                         "run.app URL itself. Keep the URL, or use --iap-mode lb.")
     if len(checked_domains) > MAX_DOMAINS:
         raise UsageError(f"--domain may be given at most {MAX_DOMAINS} times (a managed certificate's limit).")
     secret = None

@@ -42,8 +42,10 @@ def normalize(value: Any) -> Any:
 def _equal(desired: Any, actual: Any) -> bool:
     """Desired is a subset: every field it sets must match; fields it leaves out are not compared."""
     if isinstance(desired, dict):
+        if actual is None:
+            return all(_equal(v, None) for v in desired.values())  # keys wanted absent are absent
         if not isinstance(actual, dict):
-            return not desired and actual in (None, {})
+            return not desired and actual == {}
         return all(_equal(v, actual.get(k)) for k, v in desired.items())
     if isinstance(desired, list):
         if not isinstance(actual, list):

@@ -142,6 +142,9 @@ class Observation:
     by_key: dict[ObservedKey, dict[str, Any] | None] = field(default_factory=dict)
     owned: list[Actual] = field(default_factory=list)
     keep: dict[ObservedKey, str] = field(default_factory=dict)
+    # Resources another app of the same pattern made, that nothing uses any more and whose app is gone:
+    # the pattern hands them to this run to delete (the last user of a shared resource cleans it up).
+    released: list[tuple[Actual, str]] = field(default_factory=list)
 
 
 @dataclass

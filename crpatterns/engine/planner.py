@@ -65,6 +65,12 @@ class KindView(Protocol):
 
     def must_outlive(self, body: dict[str, Any], other: Actual) -> bool: ...
 
+    @property
+    def marker_in(self) -> str: ...
+
+    @property
+    def marker_mutable(self) -> bool: ...
+
 
 def replacement_name(base: str, body: dict[str, Any]) -> str:
     """A new name for a create-before-destroy replacement: the base name and a short content hash."""
@@ -167,9 +173,11 @@ class _Planner:
                 conflict = candidate
             elif current is None and self.is_ours(candidate):
                 current = candidate  # marked for the app, found by its name (its kind is not listed)
+        notes = d.notes
+        adopted = False
         if current is None and conflict is not None:
             if self.adopt and conflict.app is None:
-                current = conflict
+                current, adopted = conflict, True
             else:
                 self.errors.append(conflict_sentence(kind.key, d, conflict))
                 self.final[d.role] = (d.scope, d.name)  # keep planning, to report every problem at once
@@ -181,19 +189,25 @@ class _Planner:
             )
             return
         changes = list(kind.diff(body, current.body))
+        if adopted and not kind.marker_mutable:
+            # Adopting marks the resource where Google lets the marker change in place; where it cannot
+            # (a description Google fixes at creation), the resource is taken as it is, unmarked.
+            changes = [c for c in changes if c.field != kind.marker_in]
+            notes = (*notes, f"adopted as it is: Google cannot change its {kind.marker_in}, so it stays unmarked "
+                             "(--adopt is needed again, and destroy leaves it)")
         if current.scope != d.scope:
             changes.insert(0, Change("region", current.scope.region, d.scope.region, forces_replace=True))
         if not changes:
             self.final[d.role] = (current.scope, current.name)
             self.step_of_role[d.role] = self.add(
-                Step(Action.NOOP, d.kind, current.name, current.scope, d.role, (), d, current, body, notes=d.notes)
+                Step(Action.NOOP, d.kind, current.name, current.scope, d.role, (), d, current, body, notes=notes)
             )
             return
         if not any(c.forces_replace for c in changes):
             self.final[d.role] = (current.scope, current.name)
             self.step_of_role[d.role] = self.add(
                 Step(Action.UPDATE, d.kind, current.name, current.scope, d.role, tuple(changes), d, current, body,
-                     notes=d.notes)
+                     notes=notes)
             )
             return
         self.plan_replace(d, kind, body, current, tuple(changes))
@@ -265,6 +279,9 @@ class _Planner:
             action = Action.DELETE if reason is None else Action.NOOP
             self.add(Step(action, actual.kind, actual.name, actual.scope, actual.role, (), None, actual,
                           notes=() if reason is None else (reason,)))
+        for actual, reason in self.observation.released:
+            self.add(Step(Action.DELETE, actual.kind, actual.name, actual.scope, actual.role, (), None, actual,
+                          notes=(reason,)))
         planned = {(s.kind, s.scope, s.name) for s in self.plan.steps}
         for (kind, scope, name), reason in keep.items():
             if (kind, scope, name) not in planned:

@@ -17,7 +17,9 @@ from crpatterns.gcp.clients import Clients
 from crpatterns.gcp.retry import with_retry
 
 T = TypeVar("T")
-LEFTOVER_WAIT_SECONDS = 120.0
+# How long a resource our own earlier insert is still creating may take to appear (Google's slowest
+# load-balancer inserts take about 20 s; a global forwarding rule up to a minute).
+LEFTOVER_WAIT_SECONDS = 60.0
 
 
 def is_not_found(error: BaseException) -> bool:
@@ -29,6 +31,9 @@ def is_not_found(error: BaseException) -> bool:
 class Kind:
     key: ClassVar[str]  # the API collection, e.g. "compute.regionNetworkEndpointGroups", "run.services"
     marker_in: ClassVar[str] = "description"  # "labels", "description" or "none"
+    # Whether the marker can be written onto an existing resource (labels, a patchable description):
+    # what --adopt needs to mark a resource in place instead of replacing it.
+    marker_mutable: ClassVar[bool] = True
     # Fields whose change forces a replacement (dotted paths allowed).
     immutable: ClassVar[tuple[str, ...]] = ()
     replace_strategy: ClassVar[ReplaceStrategy] = ReplaceStrategy.CREATE_BEFORE_DESTROY

@@ -140,6 +140,8 @@ class ComputeKind(Kind):
 class ImmutableComputeKind(ComputeKind):
     """A collection with no update method (serverless NEGs, certificates): any change replaces it."""
 
+    marker_mutable = False
+
     def diff(self, desired: dict[str, Any], actual: dict[str, Any]) -> list[Change]:
         return [Change(c.field, c.before, c.after, True, c.sensitive) for c in super().diff(desired, actual)]
 

@@ -9,6 +9,7 @@ deleted only after those forwarding rules are: Google refuses to delete it while
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -20,7 +21,10 @@ from crpatterns.gcp.load_balancing import ACTIVE_ROLE, is_proxy_only, needs_prox
 from crpatterns.kinds.compute import ComputeKind
 from crpatterns.kinds.keys import KindKey
 
-RACE_WAIT_SECONDS = 120.0
+# How long a concurrent creator's proxy-only subnet may take to appear (a subnet insert takes seconds).
+RACE_WAIT_SECONDS = 60.0
+# Compute's overlap refusal names the subnet in the way (quoted in crpatterns/emulator/compute/subnetworks.py).
+CONFLICT = re.compile(r"conflicts with existing subnetwork '([a-z0-9-]+)'")
 
 
 class Subnetworks(ComputeKind):
@@ -30,6 +34,7 @@ class Subnetworks(ComputeKind):
     name_arg = "subnetwork"
     segment = "subnetworks"
     immutable = ("network", "ipCidrRange", "purpose", "stackType", "description")
+    marker_mutable = False  # Subnetwork.description: "This field can be set only at resource creation time."
 
     def create(self, scope: Scope, name: str, body: dict[str, Any]) -> None:
         """A proxy-only subnet is shared by the region's load balancers, and only one may be ACTIVE. If
@@ -38,16 +43,29 @@ class Subnetworks(ComputeKind):
         try:
             super().create(scope, name, body)
         except ApiCallError as error:
-            raced = error.status == 409 or "conflicts with existing subnetwork" in str(error)
+            # Refusals that mean "another proxy-only subnet is in the way": already exists (409), a range
+            # overlap naming the subnet, or one ACTIVE per network and region (wording UNCONFIRMED:
+            # crpatterns/emulator/compute/subnetworks.py).
+            raced = (error.status == 409 or CONFLICT.search(str(error)) is not None
+                     or (error.status == 400 and "already" in str(error) and "ACTIVE" in str(error)))
             if not (is_proxy_only(body) and body.get("role") == ACTIVE_ROLE and raced):
                 raise
-            # The plan saw no proxy-only subnet, so the one in the way is being created right now; it
-            # becomes visible when its insert operation is done.
-            deadline = time.monotonic() + RACE_WAIT_SECONDS
-            while self.active_proxy_subnet(scope, body) is None:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
+            self.wait_for_concurrent_creator(scope, body, error)
+
+    def wait_for_concurrent_creator(self, scope: Scope, body: dict[str, Any], error: ApiCallError) -> None:
+        """The plan saw no proxy-only subnet, so the one in the way may be being created right now (it
+        becomes visible when its insert operation is done). A conflict with a subnet that is visible and
+        not an ACTIVE proxy-only one is a real conflict: raised at once, never waited on."""
+        named = CONFLICT.search(str(error))
+        deadline = time.monotonic() + RACE_WAIT_SECONDS
+        while self.active_proxy_subnet(scope, body) is None:
+            if named is not None:
+                other = self.read(scope, named.group(1))
+                if other is not None and not (is_proxy_only(other) and other.get("role") == ACTIVE_ROLE):
+                    raise error
+            if time.monotonic() > deadline:
+                raise error
+            time.sleep(0.5)
 
     def active_proxy_subnet(self, scope: Scope, body: dict[str, Any]) -> dict[str, Any] | None:
         network = as_reference(body.get("network"))

@@ -18,6 +18,7 @@ from crpatterns.kinds.keys import KindKey
 
 class _TargetProxies(ComputeKind):
     immutable = ("quicOverride", "proxyBind")
+    marker_mutable = False  # no method changes a target proxy's description (discovery compute.v1)
 
     def update(self, actual: Actual, body: dict[str, Any], changes: tuple[Change, ...]) -> None:
         compute_v1 = compute_types()

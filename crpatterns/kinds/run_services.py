@@ -30,13 +30,15 @@ def merge(base: Any, overlay: Any) -> Any:
     """`overlay` written over `base`: objects merge key by key (a key set to None in the overlay is
     removed: how a pattern clears template.vpcAccess or one annotation and keeps the rest), lists of
     objects element by element, anything else is replaced."""
-    if isinstance(base, dict) and isinstance(overlay, dict):
-        merged = dict(base)
+    if isinstance(overlay, dict):
+        # A missing object (a service with no annotations yet) merges like an empty one, so a key set to
+        # None is dropped rather than sent as null.
+        merged = dict(base) if isinstance(base, dict) else {}
         for key, value in overlay.items():
             if value is None:
                 merged.pop(key, None)
             else:
-                merged[key] = merge(base.get(key), value)
+                merged[key] = merge(merged.get(key), value)
         return merged
     if isinstance(base, list) and isinstance(overlay, list) and all(isinstance(v, dict) for v in overlay):
         return [merge(base[i] if i < len(base) else None, v) for i, v in enumerate(overlay)]

@@ -51,6 +51,9 @@ class Intent:
     desired: list[Desired]
     warnings: list[str] = field(default_factory=list)
     keep: dict[ObservedKey, str] = field(default_factory=dict)
+    # Shared resources another app of this pattern made and left behind, that nothing uses any more:
+    # this run deletes them (with the reason the plan gives).
+    release: dict[ObservedKey, str] = field(default_factory=dict)
 
 
 @dataclass

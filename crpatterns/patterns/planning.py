@@ -19,6 +19,10 @@ def plan_spec(session: Session, pattern: Pattern, spec: Spec, adopt: bool = Fals
     observation = observe(intent.desired, session.kinds, spec.name, pattern.name, session.project, spec.regions,
                           pattern.owned_kinds, session.parallelism)
     observation.keep.update(intent.keep)
+    for (kind, scope, name), reason in intent.release.items():
+        body = session.kinds[kind].read(scope, name)
+        if body is not None:
+            observation.released.append((session.kinds[kind].to_actual(scope, body), reason))
     plan = make_plan(pattern.name, spec.name, session.project, intent.desired, observation, session.kinds,
                      adopt=adopt)
     plan.warnings.extend(intent.warnings)

@@ -299,7 +299,7 @@ def kept_proxy_subnets(app: str, project: str, facts: Facts) -> dict[ObservedKey
         if (creator(rule) or ("", ""))[:2] != ours or not rule.get("network"):
             continue
         active = active_proxy_subnet(facts.all_subnets, region_of(rule), rule["network"])
-        if active is not None and (creator(active) or ("", ""))[:2] != ours:
+        if active is not None and (creator(active) or ("", ""))[:2] != ours and not _orphaned(active, app, facts):
             keep[(KindKey.SUBNETWORKS, Scope(project, region_of(rule)), active["name"])] = (
                 f"kept: this app reused the proxy-only subnet, which was created {made_by(active)}")
     return keep
@@ -317,4 +317,29 @@ def decide(spec: InternalApiSpec, facts: Facts) -> Intent:
 
 
 def decide_teardown(app: str, project: str, facts: Facts) -> Intent:
-    return Intent([], [], kept_proxy_subnets(app, project, facts))
+    return Intent([], [], kept_proxy_subnets(app, project, facts), released_proxy_subnets(app, project, facts))
+
+
+def _orphaned(subnet: dict[str, Any], app: str, facts: Facts) -> bool:
+    """Made by another internal-api app that has no forwarding rule left, and used by no rule but this app's."""
+    marker = creator(subnet)
+    if marker is None or marker[1] != PATTERN_NAME or marker[0] == app:
+        return False
+    users = [r for r in facts.rules if needs_proxy_subnet(r, subnet, region_of(r))]
+    return all((creator(r) or ("", ""))[:2] == (app, PATTERN_NAME) for r in users)
+
+
+def released_proxy_subnets(app: str, project: str, facts: Facts) -> dict[ObservedKey, str]:
+    """On destroy: a proxy-only subnet another internal-api app created, whose app is gone (no forwarding
+    rule of it is left), and that no load balancer but this app's runs on: the last user deletes it, so
+    a proxy-only subnet made by crpatterns never outlives every load balancer that used it."""
+    released: dict[ObservedKey, str] = {}
+    for rule in facts.rules:
+        if (creator(rule) or ("", ""))[:2] != (app, PATTERN_NAME) or not rule.get("network"):
+            continue
+        active = active_proxy_subnet(facts.all_subnets, region_of(rule), rule["network"])
+        if active is not None and _orphaned(active, app, facts):
+            owner = (creator(active) or ("?",))[0]
+            released[(KindKey.SUBNETWORKS, Scope(project, region_of(rule)), active["name"])] = (
+                f"deleted: created by crpatterns app {owner!r}, which is gone, and no other load balancer runs on it")
+    return released
