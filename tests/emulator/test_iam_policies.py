@@ -88,10 +88,16 @@ def test_a_user_managed_service_account_of_a_known_project_must_exist(emulator):
         "Service account batch@demo-project.iam.gserviceaccount.com does not exist.")
     emulator.add_service_account("batch@demo-project.iam.gserviceaccount.com")
     assert grant(emulator, "roles/viewer", member)[0] == 200
-    # Accounts of projects the emulator does not hold, and Compute's default account, are taken to exist.
+    # Accounts of projects the emulator does not hold are taken to exist.
     assert grant(emulator, "roles/viewer", "serviceAccount:ci@other-org-project.iam.gserviceaccount.com")[0] == 200
+    # GoogleCloudPlatform/genai-for-marketing#139: Compute's default account exists once Compute is enabled.
     assert grant(emulator, "roles/viewer", "serviceAccount:100000000001-compute@developer.gserviceaccount.com"
                  )[0] == 200
+    emulator.add_project("no-compute", "100000000097", services=["run.googleapis.com"])
+    assert refusal(grant(emulator, "roles/viewer", "serviceAccount:100000000097-compute@developer.gserviceaccount.com"
+                         )) == "Service account 100000000097-compute@developer.gserviceaccount.com does not exist."
+    # terraform-google-modules/terraform-example-foundation#776: "Invalid service account ()."
+    assert refusal(grant(emulator, "roles/viewer", "serviceAccount:")) == "Invalid service account ()."
 
 
 def test_each_binding_needs_a_principal_and_groups_are_limited(emulator):

@@ -39,6 +39,11 @@ AGENT_EMAIL = re.compile(
 # between 6 and 30 characters"), always in the domain PROJECT_ID.iam.gserviceaccount.com.
 USER_MANAGED_ACCOUNT = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?@(?P<project>[a-z][-a-z0-9]{4,28}[a-z0-9])"
                                   r"\.iam\.gserviceaccount\.com$")
+# Compute Engine's default service account: "Google creates the Compute Engine default service account ... when
+# you enable the Compute Engine API" (https://cloud.google.com/compute/docs/access/service-accounts#default_service_account);
+# granting it in a project without it: 400 "Service account PN-compute@developer.gserviceaccount.com does not
+# exist." (GoogleCloudPlatform/genai-for-marketing#139).
+DEFAULT_COMPUTE_ACCOUNT = re.compile(r"^(?P<number>\d+)-compute@developer\.gserviceaccount\.com$")
 MAX_PRINCIPALS = 1500
 MAX_GROUPS = 250
 VALID_VERSIONS = (0, 1, 3)
@@ -156,6 +161,10 @@ class PolicyStore:
                     status="FAILED_PRECONDITION",
                 )
             return
+        if member == "serviceAccount:":
+            # terraform-google-modules/terraform-example-foundation#776: "Error 400: Invalid service account ().,
+            # badRequest".
+            raise bad_request("Invalid service account ().", reason="badRequest")
         if not member.startswith(MEMBER_PREFIXES) or member.endswith(":"):
             raise bad_request(f"Invalid member type for member: {member}.")
         if member.startswith("serviceAccount:"):
@@ -165,12 +174,15 @@ class PolicyStore:
 
     def account_exists(self, email: str) -> bool:
         """Service agents exist once Google made them; a user-managed account of a project the emulator
-        knows exists once declared; any other account (another organization's, a default account such as
-        PN-compute@developer.gserviceaccount.com) is taken to exist."""
+        knows exists once declared, the Compute default account once Compute was enabled there; any other
+        account (of a project the emulator does not hold) is taken to exist."""
         if AGENT_EMAIL.match(email):
             return email in self.world.service_agents
         account = USER_MANAGED_ACCOUNT.match(email)
         if account and account["project"] in self.world.projects:
+            return email in self.world.service_accounts
+        default = DEFAULT_COMPUTE_ACCOUNT.match(email)
+        if default and self.world.find_project(default["number"]) is not None:
             return email in self.world.service_accounts
         return True
 

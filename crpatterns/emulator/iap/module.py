@@ -2,7 +2,7 @@
 
 Routes use the discovery `path` templates (`v1/{+resource}:getIamPolicy`): the resource spans several
 segments, and names the project inside it, so the project is checked by the handler (project_param None).
-docs/google-behaviour.md, "IAP v1" and "What the gcloud CLI sends" (gcloud posts getIamPolicy with
+docs/google-behaviour.md, "IAP v1" (gcloud posts getIamPolicy with
 {"options": {"requestedPolicyVersion": 3}} on the number form of the project).
 """
 
@@ -84,6 +84,7 @@ class IapModule:
         resource = self._parse(request.params["name"], "iap.web.updateSettings")
         body = request.body or {}
         settings_rules.check(body)
+        settings_rules.check_mask(request.arg("updateMask"))
         current = self.settings.get(resource.path, {})
         mask = request.arg("updateMask")
         # Discovery, updateIapSettings.updateMask: "If omitted, then all of the settings are updated."

@@ -28,6 +28,11 @@ CLOUD_SQL_MOUNT = "/cloudsql"
 CLOUD_SQL_INSTANCE = re.compile(r"^[^:/]+:[a-z0-9-]+:[^:/]+$")  # "Format: `{project}:{location}:{instance}`"
 SECRET_NAME = re.compile(r"^([A-Za-z0-9_-]+|projects/[^/]+/secrets/[A-Za-z0-9_-]+)$")
 BINAUTHZ_POLICY = re.compile(r"^projects/[^/]+/platforms/cloudRun/[^/]+$")
+# ServiceMesh.mesh: "Format: `projects/{project}/locations/global/meshes/{mesh}`".
+MESH = re.compile(r"^projects/[^/]+/locations/global/meshes/[^/]+$")
+# VpcAccess.connector: "Format: `projects/{project}/locations/{location}/connectors/{connector}`".
+CONNECTOR = re.compile(r"^projects/[^/]+/locations/[^/]+/connectors/[^/]+$")
+MAX_FILENAME = 255  # SourceFile.filename: "must be less than 255 characters"
 GIB = 1024**3
 MEMORY_UNITS = {"": 1, "k": 1000, "M": 1000**2, "G": 1000**3, "Ki": 1024, "Mi": 1024**2, "Gi": GIB}
 
@@ -46,6 +51,10 @@ def check_containers(template: dict[str, Any], kind: str, root: str) -> None:
             if container.get(probe):
                 _check_probe(container[probe], probe, kind, f"{where}.{_snake(probe)}")
         _check_mounts(container.get("volumeMounts") or [], volumes, kind, f"{where}.volume_mounts")
+        sources = (((container.get("sourceCode") or {}).get("inlinedSource")) or {}).get("sources") or []
+        for number, source in enumerate(sources):
+            _check_filename(source.get("filename") or "", kind,
+                            f"{where}.source_code.inlined_source.sources[{number}].filename")
         for other in container.get("dependsOn") or []:
             # Container.dependsOn: "Names of the containers that must start before this container."
             if other not in names or other == container.get("name"):
@@ -69,6 +78,14 @@ def check_template_extras(template: dict[str, Any], kind: str, root: str) -> Non
     # RevisionTemplate.encryptionKeyShutdownDuration: "The minimum increment is 1 hour."
     if duration and _seconds(duration) % 3600:
         raise violation(kind, f"{root}.encryption_key_shutdown_duration", "must be a whole number of hours.")
+    mesh = (template.get("serviceMesh") or {}).get("mesh")
+    if mesh and not MESH.match(mesh):
+        raise violation(kind, f"{root}.service_mesh.mesh", "must have the format projects/{project}/locations/"
+                        "global/meshes/{mesh}.")
+    connector = (template.get("vpcAccess") or {}).get("connector")
+    if connector and not CONNECTOR.match(connector):
+        raise violation(kind, f"{root}.vpc_access.connector", "must have the format projects/{project}/locations/"
+                        "{location}/connectors/{connector}.")
 
 
 def check_binary_authorization(binauthz: dict[str, Any] | None, kind: str, root: str) -> None:
@@ -91,6 +108,14 @@ def _check_name(name: str | None, kind: str, field: str) -> None:
     if name and not DNS_LABEL.match(name):
         raise violation(kind, field, "must be a DNS label (RFC 1123): at most 63 lowercase letters, digits and "
                         "hyphens, starting and ending with a letter or digit.")
+
+
+def _check_filename(name: str, kind: str, field: str) -> None:
+    # SourceFile.filename: "The filename must be less than 255 characters and cannot contain `..`, `./`, `//`,
+    # or end with a `/`."
+    if len(name) >= MAX_FILENAME or any(part in name for part in ("..", "./", "//")) or name.endswith("/"):
+        raise violation(kind, field, "must be less than 255 characters and cannot contain '..', './', '//', or "
+                        "end with a '/'.")
 
 
 def _check_env(env: list[dict[str, Any]], kind: str, root: str) -> None:

@@ -132,7 +132,8 @@ class RunModule:
     def create(self, request: ApiRequest) -> dict[str, Any]:
         project, location = self._where(request)
         kind = "CreateServiceRequest"
-        service_id = rules.check_service_id(request.arg("serviceId"), kind)
+        # Discovery, services.create serviceId: "If not provided, the server will generate a unique `service_id`."
+        service_id = rules.check_service_id(request.arg("serviceId") or self._generated_id(project, location), kind)
         return self._create(request, project, location, service_id, request.body or {}, kind)
 
     def _create(self, request: ApiRequest, project: Project, location: str, service_id: str,
@@ -261,6 +262,14 @@ class RunModule:
 
         return self.operations.start(self._operation_name(record.project, record.location),
                                      typed(record.to_api()), complete)
+
+    def _generated_id(self, project: Project, location: str) -> str:
+        """A free service id. UNCONFIRMED: the shape of the ids Cloud Run generates; the emulator makes
+        `service-` and eight lowercase letters or digits."""
+        while True:
+            candidate = f"service-{uuid.uuid4().hex[:8]}"
+            if self._name(project, location, candidate) not in self.services:
+                return candidate
 
     def _etag(self) -> str:
         return f'"{self.world.next_etag()}"'

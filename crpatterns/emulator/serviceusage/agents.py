@@ -18,6 +18,7 @@ CREATED_ON_ENABLE = {
     "run.googleapis.com": "serverless-robot-prod",
     "compute.googleapis.com": "compute-system",
 }
+COMPUTE = "compute.googleapis.com"
 # Agents with a domain that does not follow gcp-sa-<service prefix>.
 SPECIAL_DOMAINS = {**CREATED_ON_ENABLE, "iap.googleapis.com": "gcp-sa-iap"}
 
@@ -33,9 +34,13 @@ def unique_id(email: str) -> str:
 
 
 def on_enabled(world: World, project: Project, service: str) -> None:
-    """Creates the agent Google creates together with the API, if any."""
+    """Creates the agent Google creates together with the API, if any, and Compute's default service account
+    ("Google creates the Compute Engine default service account ... when you enable the Compute Engine API",
+    https://cloud.google.com/compute/docs/access/service-accounts#default_service_account)."""
     if service in CREATED_ON_ENABLE:
         world.service_agents.add(agent_email(project, service))
+    if service == COMPUTE:
+        world.service_accounts.add(f"{project.number}-compute@developer.gserviceaccount.com")
 
 
 def generate(world: World, project: Project, service: str) -> dict[str, str]:
