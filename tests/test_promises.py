@@ -303,3 +303,29 @@ def test_the_last_app_on_a_proxy_only_subnet_deletes_it(emulator: Any) -> None:
     assert "created by crpatterns app 'first', which is gone" in last.stdout
     assert not [s for s in inventory_items(emulator, "regions/subnetworks") if s["name"] == subnet]
     assert not [r for r in emulator.mutating_requests() if r["status"] >= 400]  # Google never had to refuse
+
+
+# -- a replaced forwarding rule keeps its IP --------------------------------------------------------------
+
+
+def test_a_global_access_change_keeps_the_rules_ip_whatever_happens_between_delete_and_create(
+        emulator: Any) -> None:
+    assert run(*api("orders", "--yes")).exit_code == 0
+    (rule,) = [r for r in inventory_items(emulator, "regions/forwardingRules") if r["name"] == "orders-rule"]
+    ip = rule["IPAddress"]
+    # The new rule's insert fails after the old one is deleted; meanwhile someone wants that very IP.
+    emulator.fault(method="POST", path="/regions/us-central1/forwardingRules$", status=503, count=30)
+    failed = run(*api("orders", "--global-access", "--yes"))
+    assert failed.exit_code == 1, failed
+    assert "reserves the rule's IP" in failed.stdout
+    emulator.clear_faults()
+    answer, body = emulator.call("POST", f"compute/v1/projects/{PROJECT}/regions/{REGION}/addresses", {
+        "name": "squatter", "addressType": "INTERNAL", "address": ip,
+        "subnetwork": f"projects/{PROJECT}/regions/{REGION}/subnetworks/default"})
+    assert answer == 400 and "already being used" in body["error"]["message"]
+    assert run(*api("orders", "--global-access", "--yes")).exit_code == 0
+    (rule,) = [r for r in inventory_items(emulator, "regions/forwardingRules") if r["name"] == "orders-rule"]
+    assert rule["IPAddress"] == ip and rule["allowGlobalAccess"] is True
+    assert "No changes." in run(*api("orders", "--global-access", "--yes")).stdout
+    assert run(*api_destroy("orders")).exit_code == 0
+    assert not [a for a in inventory_items(emulator, "regions/addresses") if a["name"].startswith("orders")]

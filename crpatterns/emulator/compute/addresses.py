@@ -8,6 +8,9 @@ and addresses"; https://cloud.google.com/compute/docs/ip-addresses):
 - A regional INTERNAL address takes an IP from its subnetwork; without a subnetwork, from the default
   network's subnet in the region, else `Invalid value for field 'resource.subnetwork': ''. No default
   subnetwork was found for an address with type INTERNAL.` (hashicorp/terraform#19507).
+- An ephemeral internal IP a forwarding rule uses can be reserved (promoted) as a static address
+  (https://cloud.google.com/vpc/docs/reserve-static-internal-ip-address, "Promote an ephemeral internal
+  IPv4 address"); the rule then holds the address.
 - A requested IP must be inside the subnet (`Requested internal IP is outside the subnetwork CIDR
   range.`, quoted for instances in ansible/ansible#51325; for addresses UNCONFIRMED) and free
   (`IP '10.0.0.2' is already being used by another resource.`, hashicorp/terraform#18998).
@@ -147,8 +150,23 @@ class Addresses(AddressCollection):
         if ip in queries.reserved_ips(subnet):
             raise invalid_field("resource.address", ip, "Requested internal IP is reserved by Google in the "
                                                         "subnetwork.")  # UNCONFIRMED wording
-        if queries.ip_holder(self.state, subnet_path, ip) is not None:
-            raise ip_taken(ip)
+        holder = queries.ip_holder(self.state, subnet_path, ip)
+        if holder is not None:
+            if not self.promotable(holder):
+                raise ip_taken(ip)
+            # Promoting an ephemeral IP: the rule now holds it through this address, which lists it in
+            # `users` and cannot be deleted while the rule exists.
+            own = f"projects/{project}/regions/{region}/addresses/{resource['name']}"
+            self.state.resources[holder]["_uses"] = [*self.state.resources[holder].get("_uses", ()), own]
+
+    def promotable(self, holder: str) -> bool:
+        """An ephemeral internal IP in use by a forwarding rule can be reserved as a static address
+        ("Promote an ephemeral internal IPv4 address",
+        https://cloud.google.com/vpc/docs/reserve-static-internal-ip-address); an IP another address holds,
+        or a rule takes from an address, cannot."""
+        resource = self.state.resources.get(holder) or {}
+        uses_address = any("/addresses/" in used and used in self.state.resources for used in resource.get("_uses", ()))
+        return resource.get("kind") == "compute#forwardingRule" and not uses_address
 
     def subnet_for(self, resource: dict[str, Any], project: str, region: str) -> str:
         """The subnet an internal address draws from: the one given (own project, or the Shared VPC

@@ -3,8 +3,8 @@
 GET  /_emulator/health                 liveness and the seeded projects
 GET  /_emulator/inventory              every resource, policy, project and service agent held
 POST /_emulator/reset                  back to the seed (faults and request log cleared)
-GET  /_emulator/requests[?since=N]     the API calls received, in order: method, path, status, methodId,
-                                       mutating; DELETE clears the log
+GET  /_emulator/requests[?since=N]     the API calls received, in order: method, path, status, reason (of
+                                       an error), methodId, mutating; DELETE clears the log
 POST /_emulator/faults                 {method, path (regex), kind: http|operation|latency|every|
                                        policy-race, status, count, latency, every, message, reason,
                                        grpcStatus, binding}; GET lists, DELETE clears

@@ -112,6 +112,7 @@ class Emulator:
     def handle_api(self, request: Request) -> Response:
         started = time.perf_counter()
         route: Route | None = None
+        reason: str | None = None
         try:
             endpoint, params = self.match(request.method, request.path)
             route = self.routes[endpoint]
@@ -121,6 +122,7 @@ class Emulator:
                                          reason="notFound").aip_body()
         except ApiError as error:
             status, body = error.code, error.render(route.api.error_style if route else "aip")
+            reason = error.reason or error.status
         except Exception as error:  # a bug in the emulator: say so like Google's 500, and log it
             traceback.print_exc(file=sys.stderr)
             status, body = 500, ApiError(500, f"Internal error in the emulator: {error}").render(
@@ -133,6 +135,7 @@ class Emulator:
                 "path": request.path,
                 "query": request.query_string.decode(),
                 "status": status,
+                "reason": reason,
                 "ms": elapsed_ms,
                 "methodId": route.method_id if route else None,
                 "mutating": route.mutating if route else False,

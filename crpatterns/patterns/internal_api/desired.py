@@ -34,15 +34,18 @@ from crpatterns.gcp.load_balancing import (
     is_proxy_only,
     needs_proxy_subnet,
     region_of,
+    same_ref,
 )
 from crpatterns.kinds.keys import KindKey
 from crpatterns.patterns.base import Intent
 from crpatterns.patterns.common import INVOKER_ROLE, PUBLIC_MEMBERS
 from crpatterns.patterns.internal_api.spec import (
+    ADDRESS_ROLE,
     AUTO_MODE_BLOCK,
     DEFAULT_PROXY_RANGE,
     INVOKERS_ANNOTATION,
     PATTERN_NAME,
+    PINNED_ROLE,
     PROXY_ROLE,
     RULE_ROLE,
     Facts,
@@ -140,10 +143,13 @@ def desired(spec: InternalApiSpec, facts: Facts) -> list[Desired]:
         resources.append(Desired("http-proxy", KindKey.REGION_TARGET_HTTP_PROXIES, names.http_proxy, regional,
                                  {"urlMap": Ref("url-map")}))
     if spec.ip:
-        resources.append(Desired("address", KindKey.ADDRESSES, names.address, regional,
+        resources.append(Desired(ADDRESS_ROLE, KindKey.ADDRESSES, names.address, regional,
                                  {"addressType": "INTERNAL", "address": spec.ip, "subnetwork": Ref("subnet"),
                                   "purpose": "GCE_ENDPOINT"}))
-    resources.append(forwarding_rule(spec, facts, "https-proxy" if https else "http-proxy"))
+    pinned = pinned_address(spec, facts)
+    if pinned is not None:
+        resources.append(pinned)
+    resources.append(forwarding_rule(spec, facts, "https-proxy" if https else "http-proxy", pinned is not None))
     return resources
 
 
@@ -209,7 +215,37 @@ def proxy_range(spec: InternalApiSpec, facts: Facts) -> str:
     return free_range(wanted.prefixlen, facts) or DEFAULT_PROXY_RANGE
 
 
-def forwarding_rule(spec: InternalApiSpec, facts: Facts, proxy_role: str) -> Desired:
+def pinned_address(spec: InternalApiSpec, facts: Facts) -> Desired | None:
+    """The rule's ephemeral IP, reserved as an address of the app's before the rule is replaced, so the
+    new rule gets it back whatever happens between the delete and the create (a run killed there, someone
+    else taking a free IP). Google promotes an ephemeral internal IP in use to a static address
+    (https://cloud.google.com/vpc/docs/reserve-static-internal-ip-address, "Promote an ephemeral internal
+    IPv4 address"). Once reserved it stays the rule's (destroy releases it); --ip replaces it."""
+    if spec.ip:
+        return None
+    subnet = subnet_named(facts, spec.subnet, spec.region) or {}
+    pinned = next((a for a in facts.region_addresses if creator(a) == (spec.name, PATTERN_NAME, PINNED_ROLE)), None)
+    now = current_rule(spec, facts)
+    notes: tuple[str, ...] = ()
+    if pinned is not None and same_ref(pinned.get("subnetwork"), subnet.get("selfLink")):
+        ip = pinned.get("address")
+    elif now is not None and rule_replaced(spec, now) and pinnable_ip(spec, facts, now):
+        ip = now["IPAddress"]
+        notes = (f"reserves the rule's IP {ip} as an address, so the replaced rule keeps it",)
+    else:
+        return None
+    return Desired(PINNED_ROLE, KindKey.ADDRESSES, Names.of(spec.name).pinned_address, Scope(spec.project, spec.region),
+                   {"addressType": "INTERNAL", "address": ip, "subnetwork": Ref("subnet"), "purpose": "GCE_ENDPOINT"},
+                   notes=notes)
+
+
+def rule_replaced(spec: InternalApiSpec, rule: dict[str, Any]) -> bool:
+    """Whether the rule will be replaced (a field Google fixes at creation changes) in the same subnet."""
+    return ((bool(rule.get("allowGlobalAccess")) != spec.global_access or rule_port(rule) != spec.port
+             or bool(rule.get("ports"))) and (rule.get("subnetwork") or "").rsplit("/", 1)[-1] == spec.subnet)
+
+
+def forwarding_rule(spec: InternalApiSpec, facts: Facts, proxy_role: str, pinned: bool = False) -> Desired:
     body: dict[str, Any] = {
         "IPProtocol": "TCP",
         # Application Load Balancers take portRange, never ports (discovery, ForwardingRule.portRange: "...
@@ -226,7 +262,9 @@ def forwarding_rule(spec: InternalApiSpec, facts: Facts, proxy_role: str) -> Des
     now = current_rule(spec, facts)
     notes: list[str] = []
     if spec.ip:
-        body["IPAddress"] = Ref("address", "address")
+        body["IPAddress"] = Ref(ADDRESS_ROLE, "address")
+    elif pinned:
+        body["IPAddress"] = Ref(PINNED_ROLE, "address")
     elif now is not None and pinnable_ip(spec, facts, now):
         body["IPAddress"] = now["IPAddress"]  # a replacement gets the same ephemeral IP back
     elif now is not None and held_by_own_address(spec, facts, now):
@@ -266,7 +304,7 @@ def pinnable_ip(spec: InternalApiSpec, facts: Facts, rule: dict[str, Any]) -> bo
 
 def held_by_own_address(spec: InternalApiSpec, facts: Facts, rule: dict[str, Any]) -> bool:
     """Whether the rule's IP comes from an address this app reserved (an earlier --ip)."""
-    return any(a.get("address") == rule.get("IPAddress") and (creator(a) or ("", ""))[:2] == (spec.name, PATTERN_NAME)
+    return any(a.get("address") == rule.get("IPAddress") and creator(a) == (spec.name, PATTERN_NAME, ADDRESS_ROLE)
                for a in facts.region_addresses)
 
 

@@ -18,6 +18,8 @@ HTTPS_PORT = 443
 PORTS = (HTTP_PORT, HTTPS_PORT)
 PROXY_ROLE = "proxy-subnet"
 RULE_ROLE = "rule"
+ADDRESS_ROLE = "address"  # the address --ip reserves
+PINNED_ROLE = "rule-ip"  # the rule's ephemeral IP, reserved before a replacement so the rule keeps it
 INVOKERS_ANNOTATION = "crpatterns.dev/invokers"
 # Auto mode networks keep 10.128.0.0/9 for their own subnets (https://cloud.google.com/vpc/docs/
 # subnets#ip-ranges: "Auto mode VPC networks ... 10.128.0.0/9").
@@ -72,8 +74,9 @@ class Names:
     address: str
     rule: str
     proxy_subnet: str
+    pinned_address: str
 
     @classmethod
     def of(cls, app: str) -> Names:
         return cls(app, f"{app}-neg", f"{app}-backend", f"{app}-urlmap", f"{app}-cert", f"{app}-http-proxy",
-                   f"{app}-https-proxy", f"{app}-ip", f"{app}-rule", f"{app}-proxy-only")
+                   f"{app}-https-proxy", f"{app}-ip", f"{app}-rule", f"{app}-proxy-only", f"{app}-rule-ip")
