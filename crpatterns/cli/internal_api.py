@@ -62,13 +62,13 @@ def spec_from_flags(flags: dict[str, Any]) -> Any:
         PORTS,
         SMALLEST_PROXY_PREFIX,
         InternalApiSpec,
-        Names,
     )
+    from crpatterns.patterns.registry import get
 
     name, region, image, port = flags["name"], flags["region"], flags["image"], flags["port"]
     certificate_file, private_key_file = flags["certificate_file"], flags["private_key_file"]
     invokers, no_invoker_iam = tuple(flags["invoker"] or ()), flags["no_invoker_iam"]
-    check.name_and_region(name, region, {k: v for k, v in vars(Names.of(name)).items() if k != "service"})
+    check.name_and_region(name, region, get(PATTERN_NAME).resource_names(name))
     if not image:
         raise UsageError("--image is required: the container image to run, e.g. us-docker.pkg.dev/P/REPO/IMG:TAG.")
     check.image(image)

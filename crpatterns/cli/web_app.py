@@ -54,14 +54,15 @@ def spec_from_flags(flags: dict[str, Any]) -> Any:
     """Everything about the flags that can be checked without the cloud, then the spec; reads the files.
     `flags`: create's parameters by name (each flag is declared once, as a parameter, and read here)."""
     from crpatterns.cli import validation as check
-    from crpatterns.patterns.web_app.spec import IAP_MODES, LB_MODE, MAX_DOMAINS, Names, WebAppSpec
+    from crpatterns.patterns.registry import get
+    from crpatterns.patterns.web_app.spec import IAP_MODES, LB_MODE, MAX_DOMAINS, WebAppSpec
 
     name, image, region, iap_mode = flags["name"], flags["image"], flags["region"], flags["iap_mode"]
     certificate_file, private_key_file = flags["certificate_file"], flags["private_key_file"]
     address, https_redirect, oauth_client_id = flags["address"], flags["https_redirect"], flags["oauth_client_id"]
     members, domains = tuple(flags["member"] or ()), tuple(flags["domain"] or ())
 
-    check.name_and_region(name, region, {k: v for k, v in vars(Names.of(name)).items() if k != "service"})
+    check.name_and_region(name, region, get(PATTERN_NAME).resource_names(name))
     if not image:
         raise UsageError("--image is required: the container image to run, e.g. us-docker.pkg.dev/P/REPO/IMG:TAG.")
     check.image(image)

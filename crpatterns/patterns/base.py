@@ -92,6 +92,12 @@ class StatusReport:
         return "\n".join(out)
 
 
+def compute_names(names: object) -> dict[str, str]:
+    """The Compute names in a pattern's Names dataclass: every field but `service`, the Cloud Run
+    service's own name (which follows Cloud Run's rules, not Compute's)."""
+    return {what: name for what, name in vars(names).items() if what != "service"}
+
+
 class Pattern(ABC):
     """One architecture. `read` and `status` read (never write); `decide` is pure."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from crpatterns.patterns.base import Intent, Pattern, Spec, StatusReport, Teardown
+from crpatterns.patterns.base import Intent, Pattern, Spec, StatusReport, Teardown, compute_names
 from crpatterns.patterns.internal_api import checks, desired
 from crpatterns.patterns.internal_api.spec import APIS, HTTPS_PORT, PATTERN_NAME, Facts, InternalApiSpec, Names
 from crpatterns.session import Session
@@ -28,7 +28,7 @@ class InternalApi(Pattern):
         return desired.decide(spec, facts)
 
     def resource_names(self, app: str) -> dict[str, str]:
-        return {what: name for what, name in vars(Names.of(app)).items() if what != "service"}
+        return compute_names(Names.of(app))
 
     def status(self, session: Session, target: Teardown) -> StatusReport:
         from crpatterns.patterns.internal_api import status
