@@ -1,5 +1,5 @@
 """One console wrapper: data to stdout, messages to stderr, and no markup in text that comes from
-users or from the cloud (style.md, "Python CLIs")."""
+users or from the cloud (clig.dev: "Send messaging to stderr")."""
 
 from __future__ import annotations
 

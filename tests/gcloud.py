@@ -1,6 +1,6 @@
 """The real gcloud CLI pointed at the emulator: an independent client to check the emulator against.
 
-Mirrors ../shared/tools/gcloud-at so the tests also run on a user's machine: a throwaway configuration
+Runs the user's gcloud as a separate client: a throwaway configuration
 with no credentials and every API the patterns use pointed at the emulator. `gcloud run` cannot be
 pointed at loopback (it speaks Knative v1 on region-prefixed hosts), so only compute, iap, projects and
 services are used.

@@ -96,8 +96,9 @@ def test_create_in_lb_mode_builds_every_resource_with_its_fields(emulator: Any) 
     assert backend["iap"]["enabled"] is True and not backend["iap"].get("oauth2ClientId")
     assert [b["group"] for b in backend["backends"]] == [neg["selfLink"]]
     # The emulator refuses healthChecks, an explicit timeoutSec, portName and balancingMode on a backend
-    # service with a serverless NEG (gcp-behaviour.md): the create succeeding shows none was sent. What
-    # is there now are the values Google itself returns (timeoutSec 30, portName http, UTILIZATION).
+    # service with a serverless NEG (docs/google-behaviour.md, "Compute: backend services"): the create
+    # succeeding shows none was sent. What is there now are the values Google itself returns (timeoutSec
+    # 30, portName http, UTILIZATION).
     assert not backend.get("healthChecks")
     assert (backend["timeoutSec"], backend["portName"]) == (30, "http")
 

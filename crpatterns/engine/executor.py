@@ -1,4 +1,4 @@
-"""Applying a plan: a graph walk under a semaphore (style.md's Terraform: `terraform apply -parallelism`).
+"""Applying a plan: a graph walk under a semaphore (as `terraform apply -parallelism=N`).
 
 A step starts when every step it depends on has finished; independent steps run concurrently, up to
 `parallelism`. A failed step stops only what depends on it: every branch that does not goes on to the

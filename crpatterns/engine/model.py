@@ -1,7 +1,8 @@
 """The engine's vocabulary: desired resources, what exists, and the plan between them.
 
 Terraform's closed set of actions (create, update, replace, delete, no-op), each change recording the
-fields that differ and which of them force a replacement (style.md, "Terraform", "Pulumi").
+fields that differ and which of them force a replacement (Terraform's plan: https://developer.hashicorp.com/terraform/internals/json-format,
+Pulumi's preview).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The planner: a pure function from (desired resources, what was observed) to a plan.
 
-No I/O here (style.md, "Pulumi": keep the decision pure). Rules:
+No I/O here: the decision is pure, as Pulumi keeps its engine apart from its providers. Rules:
 - A desired resource is matched with the resource marked for the same app, pattern and role (wherever a
   past replacement put it), else with the resource of its name. A name taken by an unmarked resource is
   a plan error offering --adopt; one marked by another app or another pattern is a plan error naming its

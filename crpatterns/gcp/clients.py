@@ -1,7 +1,8 @@
 """The client factory: every Google client built one way, REST transport, pointed at one endpoint.
 
 REST for Google and for the emulator alike, so the code path the tests exercise is the one users run
-(google-cloud-run and google-cloud-iap default to gRPC; gcp-behaviour.md, "Wire facts").
+(google-cloud-run and google-cloud-iap default to gRPC; docs/google-behaviour.md, "Wire facts for the
+Python client libraries").
 Clients are created on first use and shared by the threads of one run.
 """
 

@@ -1,7 +1,7 @@
 """Waiting for long-running operations through the same endpoint the change was made on.
 
 Compute: `ExtendedOperation.result()` polls through an operations client built without the caller's
-client_options, i.e. against compute.googleapis.com whatever the endpoint (gcp-behaviour.md, "Wire
+client_options, i.e. against compute.googleapis.com whatever the endpoint (docs/google-behaviour.md, "Wire
 facts"), and its polling notices completion up to ~50% late. So we call RegionOperationsClient.wait /
 GlobalOperationsClient.wait (a long poll that returns as soon as the operation is DONE) ourselves.
 Cloud Run: google.longrunning operations, waited with the services client's wait_operation.

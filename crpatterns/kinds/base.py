@@ -1,6 +1,6 @@
 """What every resource kind knows: how to read, list, create, update and delete one Google resource
 type, and how to compare what a pattern wants with what the API holds. Kinds print nothing and plan
-nothing (style.md, "Put together").
+nothing: a resource type per module, as Terraform providers and Pulumi resources are.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Backend services, global and regional, with serverless NEG backends and IAP.
 
 The OAuth client secret is input-only (Google returns only its SHA-256), so it is compared through
-that hash and shown as (sensitive) (gcp-behaviour.md, "Backend services with a serverless NEG backend").
+that hash and shown as (sensitive) (docs/google-behaviour.md, "Compute: backend services").
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Serverless network endpoint groups (regionNetworkEndpointGroups): no update method, so any change
 replaces them, create-before-destroy under a new name while the backend service is re-pointed
-(gcp-behaviour.md, "Serverless NEG"; patterns.md, "What users trip on" 1)."""
+(docs/google-behaviour.md, "Compute: serverless NEGs"; replacing an in-use NEG is what users trip on
+with other tools: terraform-google-modules/terraform-google-lb-http#159, #213)."""
 
 from __future__ import annotations
 

@@ -2,8 +2,9 @@
 through setUrlMap and the certificates through setSslCertificates.
 
 Certificates change add-first: the new certificate is attached next to the old one, then the old one
-is detached, so the proxy is never without a certificate that serves (patterns.md, "What users trip
-on" 2).
+is detached, so the proxy is never without a certificate that serves
+(https://cloud.google.com/load-balancing/docs/ssl-certificates/google-managed-certs, "Replace an
+existing certificate"; terraform-google-modules/terraform-google-lb-http#207).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Read-modify-write with the policy's etag; a concurrent change (409 ABORTED) re-reads and retries, so
 bindings others add at the same time are kept. Bindings of other roles, other members and conditional
-bindings are never touched (gcp-behaviour.md, "IAM policies (all APIs)").
+bindings are never touched (docs/google-behaviour.md, "IAM policies (all APIs)").
 Modes: "additive" adds the members; "authoritative" makes them the role's only unconditional members
 (for a resource the tool owns, such as its app's IAP resource); "absent" removes them. Members listed in
 "refusedMembers" are removed in every mode (allUsers on a service only IAP may reach).

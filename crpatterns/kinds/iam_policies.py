@@ -34,7 +34,7 @@ class RunServiceIam(IamBindingKind):
 
 class IapWebIam(IamBindingKind):
     """Policy of an IAP web resource; `name` is its full path, e.g.
-    projects/NUMBER/iap_web/compute/services/BACKEND (gcp-behaviour.md, "IAP v1")."""
+    projects/NUMBER/iap_web/compute/services/BACKEND (docs/google-behaviour.md, "IAP v1")."""
 
     key = KindKey.IAP_WEB_IAM
     regional = False

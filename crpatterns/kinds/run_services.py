@@ -4,7 +4,7 @@ Updates send only the changed top-level fields with an update mask, each merged 
 settings the tool does not manage (environment, scaling, other labels, annotations) stay exactly as
 they were. `launchStage` is sent when a feature needs it but never compared: Google reports the stage the
 service actually uses, which would otherwise show as a change on every run (provider #13748,
-patterns.md "What users trip on" 10). A pinned template.revision name is dropped on change (Google
+and terraform-google-modules/terraform-google-lb-http#213). A pinned template.revision name is dropped on change (Google
 refuses an existing revision name with a different configuration).
 """
 

@@ -11,7 +11,7 @@ PUBLIC_MEMBERS = ("allUsers", "allAuthenticatedUsers")
 
 
 def iap_agent(project_number: str) -> str:
-    """IAP's service agent: not created when the API is enabled (gcp-behaviour.md, "IAP v1")."""
+    """IAP's service agent: not created when the API is enabled (docs/google-behaviour.md, "IAP v1")."""
     return f"service-{project_number}@gcp-sa-iap.iam.gserviceaccount.com"
 
 

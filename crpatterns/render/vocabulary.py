@@ -1,4 +1,4 @@
-"""The plan's words in one place: symbol, colour and past tense of each action (style.md, "Terraform")."""
+"""The plan's words in one place: symbol, colour and past tense of each action (Terraform's plan symbols)."""
 
 from __future__ import annotations
 

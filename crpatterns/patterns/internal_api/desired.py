@@ -126,7 +126,7 @@ def desired(spec: InternalApiSpec, facts: Facts) -> list[Desired]:
         Desired("neg", KindKey.REGION_NEGS, names.neg, regional,
                 {"networkEndpointType": "SERVERLESS", "cloudRun": {"service": Ref("service", "name")}}),
         # Serverless NEG backends take no health check, timeoutSec, portName or balancing mode
-        # (gcp-behaviour.md, "Backend services with a serverless NEG backend").
+        # (docs/google-behaviour.md, "Compute: backend services").
         Desired("backend", KindKey.REGION_BACKEND_SERVICES, names.backend, regional,
                 {"loadBalancingScheme": "INTERNAL_MANAGED", "protocol": "HTTP", "backends": [{"group": Ref("neg")}]}),
         Desired("url-map", KindKey.REGION_URL_MAPS, names.url_map, regional, {"defaultService": Ref("backend")}),

@@ -15,7 +15,8 @@ What the tool owns and what it does not:
   ingress, the `crpatterns-shared-vpc` label and the `crpatterns.dev/*` annotations change. A SHARED
   service never gets the ownership labels, so no destroy-style logic can take it for the tool's.
 
-Google's rules this follows (gcp-behaviour.md, "Shared VPC" and "Cloud Run Admin API v2"): the agent
+Google's rules this follows (docs/google-behaviour.md, "Compute: Shared VPC" and "Cloud Run: Direct VPC
+egress and Shared VPC"): the agent
 `service-PN@serverless-robot-prod.iam.gserviceaccount.com` needs roles/compute.networkUser on the subnet
 plus roles/compute.networkViewer on the host, or the revision fails, so the grants come before the
 service's update; networkInterfaces take full paths `projects/HOST/...` and exclude a connector; ingress
