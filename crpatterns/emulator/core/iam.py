@@ -126,8 +126,8 @@ class PolicyStore:
             return {m for b in policy.get("bindings", []) if b.get("role") == role for m in b.get("members", [])}
 
     def check_members(self, policy: dict[str, Any], project: Project | None, key: str = "") -> None:
-        """Roles, members and the policy's size, in the order Google reports them (UNCONFIRMED: which of two
-        faults in one policy Google names first)."""
+        """Roles, members and the policy's size. UNCONFIRMED: which of two faults in one policy Google names
+        first; the emulator reports the first binding's role, then its members, in order."""
         principals = groups = 0
         hierarchy = _hierarchy(project)
         for binding in policy.get("bindings") or []:
@@ -269,7 +269,7 @@ def check_version(policy: dict[str, Any], current: dict[str, Any] | None) -> Non
 
 def invalid_version(what: str, version: int) -> ApiError:
     # Discovery, Policy.version: "Valid values are `0`, `1`, and `3`. Requests that specify an invalid value
-    # are rejected." Wording UNCONFIRMED.
+    # are rejected." Wording UNCONFIRMED: the emulator answers 400 naming the value and the valid ones.
     return bad_request(f"Invalid {what} {version}: valid values are 0, 1 and 3. For more information, please "
                        f"refer to {VERSIONS_DOC}.", reason="badRequest")
 
@@ -282,6 +282,7 @@ def empty_binding(role: str) -> ApiError:
 
 
 def too_many_groups(groups: int) -> ApiError:
-    # Discovery, Policy.bindings: "up to 250 of these principals can be Google groups." Wording UNCONFIRMED.
+    # Discovery, Policy.bindings: "up to 250 of these principals can be Google groups." Wording UNCONFIRMED: the
+    # emulator answers 400 in the shape of the 1,500-principal refusal.
     return bad_request(f"The number of groups in the policy ({groups}) is larger than the maximum allowed size "
                        f"{MAX_GROUPS}.", reason="badRequest")

@@ -53,13 +53,14 @@ class IapResource:
 
 
 def not_found(resource: str) -> ApiError:
-    # IAP's wording for a resource that does not exist is UNCONFIRMED.
+    # IAP's wording for a resource that does not exist is UNCONFIRMED: the emulator answers 404 NOT_FOUND
+    # naming the resource.
     return ApiError(404, f"The IAP resource '{resource}' was not found: the resource it protects does not exist.",
                     status="NOT_FOUND")
 
 
 def invalid(resource: str) -> ApiError:
-    # Wording UNCONFIRMED.
+    # Wording UNCONFIRMED: the emulator answers 400 INVALID_ARGUMENT naming the resource.
     return ApiError(400, f"Invalid IAP resource name '{resource}'.", status="INVALID_ARGUMENT")
 
 

@@ -39,7 +39,7 @@ def service_not_found(service: str, region: str, project: str) -> ApiError:
 
 
 def revision_not_found(revision: str, region: str, project: str) -> ApiError:
-    # Same shape as the service's (UNCONFIRMED for revisions).
+    # UNCONFIRMED for revisions (no public quote): the emulator uses the service's sentence with kind 'REVISION'.
     return ApiError(
         404, f"Resource '{revision}' of kind 'REVISION' in region '{region}' in project '{project}' does not exist.",
         status="NOT_FOUND",
@@ -88,6 +88,6 @@ def launch_stage(feature: str, service: str, needed: str = "BETA") -> ApiError:
 
 def bad_location(location: str) -> ApiError:
     # run.v2 discovery, services.list `parent`: "Location must be a valid Google Cloud region, and cannot be
-    # the "-" wildcard." Wording UNCONFIRMED.
+    # the "-" wildcard." Wording UNCONFIRMED: the emulator answers 400 INVALID_ARGUMENT restating the rule.
     return ApiError(400, f"Location '{location}' is not a valid Google Cloud region; the '-' wildcard is not "
                          "supported.", status="INVALID_ARGUMENT")

@@ -1,7 +1,8 @@
 """A Cloud Run v2 Service as the emulator holds it: the user's spec with Google's defaults, its revisions,
 and the status fields Google computes (docs/google-behaviour.md, "Cloud Run Admin API v2"; discovery run.v2).
 
-Defaults as Google returns them (UNCONFIRMED where noted): ingress INGRESS_TRAFFIC_ALL; launchStage GA
+Defaults as Google returns them (sources in docs/google-behaviour.md; UNCONFIRMED where noted): ingress
+INGRESS_TRAFFIC_ALL; launchStage GA
 (output: the least mature stage a used feature needs, see rules.output_launch_stage); template.timeout 300s;
 maxInstanceRequestConcurrency 80 (1 when cpu < 1, discovery); template.scaling.maxInstanceCount 100
 (discovery); containers' resources.limits cpu 1000m / memory 512Mi, cpuIdle true, port http1 8080;
@@ -110,7 +111,8 @@ class ServiceRecord:
 
     @property
     def name(self) -> str:
-        # Always the project id form, whichever form the caller used (UNCONFIRMED: Google may echo a number).
+        # UNCONFIRMED whether Google echoes a project number the caller used; the emulator always answers the
+        # project id form.
         return f"projects/{self.project.project_id}/locations/{self.location}/services/{self.service_id}"
 
     def revision_path(self, revision: str) -> str:

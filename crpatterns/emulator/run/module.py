@@ -251,7 +251,8 @@ class RunModule:
                 target.failure = vpc.revision_failure(self.world, record.project, record.location, target.config)
                 target.ready = target.failure is None
             if target is not None and target.failure:
-                # UNCONFIRMED: Google's wording and code for a revision that cannot start.
+                # UNCONFIRMED: Google's wording and code for a revision that cannot start; the emulator ends the
+                # operation in FAILED_PRECONDITION with this sentence and the reason (vpc.revision_failure).
                 record.failure = f"Revision '{target.name}' is not ready and cannot serve traffic. {target.failure}"
                 raise ApiError(400, record.failure, status="FAILED_PRECONDITION")
             record.failure = None
@@ -314,7 +315,8 @@ class RunModule:
         return f"projects/{project.project_id}/locations/{location}/operations/{request.params['operationsId']}"
 
     def _operation_missing(self, name: str) -> ApiError:
-        return ApiError(404, f"Operation '{name}' not found.", status="NOT_FOUND")  # wording UNCONFIRMED
+        # 404 NOT_FOUND; wording UNCONFIRMED (not publicly quoted): the emulator names the operation.
+        return ApiError(404, f"Operation '{name}' not found.", status="NOT_FOUND")
 
     def get_operation(self, request: ApiRequest) -> dict[str, Any]:
         name = self._operation_path(request)

@@ -34,9 +34,11 @@ ANNOTATION_PREFIX = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z
 # the declared stage is BETA or less mature.
 MATURITY = ("PRELAUNCH", "EARLY_ACCESS", "ALPHA", "BETA", "GA")
 MAX_DESCRIPTION = 512  # discovery, Service.description: "currently has a 512-character limit"
-MAX_TIMEOUT_SECONDS = 3600  # https://cloud.google.com/run/docs/configuring/request-timeout (wording UNCONFIRMED)
+# Limits from https://cloud.google.com/run/docs/configuring/request-timeout and .../about-concurrency; the
+# violation wording is UNCONFIRMED (not publicly quoted): the emulator states the bound.
+MAX_TIMEOUT_SECONDS = 3600
 REQUIRED_CHECKED_ELSEWHERE = frozenset({"GoogleCloudRunV2VolumeMount.mountPath"})
-MAX_CONCURRENCY = 1000  # https://cloud.google.com/run/docs/about-concurrency (wording UNCONFIRMED)
+MAX_CONCURRENCY = 1000
 
 
 def check_service_id(service_id: str | None, kind: str, field: str = "service_id") -> str:
@@ -54,7 +56,7 @@ def preview_features(service: dict[str, Any]) -> list[tuple[str, str]]:
 
     - iapEnabled: direct IAP needed launchStage BETA in 2025 (docs/google-behaviour.md, "Cloud Run Admin API v2";
       GoogleCloudPlatform/magic-modules#13575: "The feature is launch stage protected"). Feature name in the
-      message UNCONFIRMED.
+      message UNCONFIRMED: the emulator calls it 'IAP'.
     - scaling.maxInstanceCount at service level: "The feature 'Per-service maximum instances' is not supported
       in the declared launch stage" (GoogleCloudPlatform/magic-modules#14724, August 2025).
     Direct VPC egress has been GA since 2024, so it needs no launch stage.
@@ -84,7 +86,8 @@ def check_launch_stage(service: dict[str, Any], service_id: str) -> None:
 
 
 def check_labels(labels: Any, kind: str, field: str) -> None:
-    # Label rules: docs/google-behaviour.md, "Names and labels". Descriptions UNCONFIRMED.
+    # Label rules: docs/google-behaviour.md, "Names and labels". Descriptions UNCONFIRMED: the emulator states
+    # the rule that was broken.
     labels = labels or {}
     if len(labels) > 64:
         raise violation(kind, field, "a resource can have at most 64 labels.")
@@ -144,7 +147,7 @@ def check_service(service: dict[str, Any], service_id: str, kind: str, root: str
 def check_required(service: dict[str, Any], kind: str, root: str) -> None:
     """Every field of the body whose discovery description starts with "Required." (core/required.py).
     VolumeMount.mountPath is "Required" but "For Cloud SQL volumes, it can be left empty": containers.py
-    checks it. Description wording UNCONFIRMED."""
+    checks it. Description wording UNCONFIRMED: the emulator says "<field> is required."."""
     schemas = discovery.document("run.v2")["schemas"]
     for path in required.missing(schemas, "GoogleCloudRunV2Service", service, root, REQUIRED_CHECKED_ELSEWHERE):
         raise violation(kind, path, f"{path.rsplit('.', 1)[-1]} is required.")
@@ -155,15 +158,16 @@ def check_template(template: dict[str, Any], service_id: str, kind: str, root: s
     check_annotations(template.get("annotations"), kind, f"{root}.annotations")
     revision = template.get("revision")
     if revision and not revision.startswith(f"{service_id}-"):
-        # The v1 API's rule, kept by v2 (wording UNCONFIRMED).
+        # The v1 API's rule, kept by v2 (wording UNCONFIRMED: the emulator states the rule as v1's docs do).
         raise violation(kind, f"{root}.revision",
                         f"Revision name must be prefixed by the name of the enclosing Service with a trailing -: "
                         f"'{service_id}-'.")
     containers = template.get("containers") or []
     if not containers:
-        raise violation(kind, f"{root}.containers", "at least one container is required.")  # UNCONFIRMED wording
+        # UNCONFIRMED wording (not publicly quoted): the emulator names the field and says one is required.
+        raise violation(kind, f"{root}.containers", "at least one container is required.")
     for index, container in enumerate(containers):
-        # Discovery, Container.image: "Required." Wording UNCONFIRMED.
+        # Discovery, Container.image: "Required." Wording UNCONFIRMED: "image is required.".
         if not (container or {}).get("image"):
             raise violation(kind, f"{root}.containers[{index}].image", "image is required.")
     timeout = template.get("timeout")
@@ -184,7 +188,7 @@ def check_vpc_shape(vpc: dict[str, Any] | None, kind: str, root: str) -> None:
     NetworkInterface.network "At least one of network or subnetwork must be specified"; connector XOR
     networkInterfaces (https://cloud.google.com/run/docs/configuring/vpc-direct-vpc: "You can't use Direct VPC
     egress and Serverless VPC Access connectors at the same time" as the Cloud Run functions page puts it).
-    Descriptions UNCONFIRMED."""
+    Descriptions UNCONFIRMED: the emulator states the rule that was broken."""
     if not vpc:
         return
     interfaces = vpc.get("networkInterfaces") or []
@@ -203,7 +207,7 @@ def check_traffic(traffic: list[dict[str, Any]], kind: str, root: str) -> None:
         return
     total = sum(int(target.get("percent") or 0) for target in traffic)
     if total != 100:
-        # Wording UNCONFIRMED.
+        # Wording UNCONFIRMED (not publicly quoted): the emulator names the field and the sum it got.
         raise violation(kind, root, f"traffic percentages must add up to 100, got {total}.")
 
 

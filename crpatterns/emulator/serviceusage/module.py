@@ -9,7 +9,8 @@ Behaviour:
   operation `operations/noop.DONE_OPERATION` (what gcloud receives).
 - An unknown service: 403 "Not found or permission denied for service(s): NAME." with ErrorInfo reason
   SERVICE_CONFIG_NOT_FOUND_OR_PERMISSION_DENIED (the reply gcloud prints as
-  "PERMISSION_DENIED: Not found or permission denied for service(s)"; details UNCONFIRMED).
+  "PERMISSION_DENIED: Not found or permission denied for service(s)"; the ErrorInfo details are UNCONFIRMED,
+  the emulator sends the reason and the service names).
 - generateServiceIdentity creates the service agent (docs/google-behaviour.md, "IAP v1").
 """
 
@@ -127,7 +128,8 @@ class ServiceUsage:
         project = self.project(request, "serviceusage.services.enable")
         names = list((request.body or {}).get("serviceIds") or [])
         # Discovery BatchEnableServicesRequest.serviceIds, v1: "A single request can enable a maximum of 20
-        # services at a time."; v1beta1 adds "Two or more services must be specified." Wording UNCONFIRMED.
+        # services at a time."; v1beta1 adds "Two or more services must be specified." Wording UNCONFIRMED: the
+        # emulator answers 400 INVALID_ARGUMENT stating the bounds.
         least = 2 if version == "v1beta1" else 1
         if not least <= len(names) <= MAX_BATCH:
             raise ApiError(400, f"serviceIds must list between {least} and {MAX_BATCH} services.",
@@ -185,7 +187,8 @@ class ServiceUsage:
         name = f"operations/{request.params['operationsId']}"
         operation = self.operations.find(name)
         if operation is None:
-            raise ApiError(404, f"Operation '{name}' not found.", status="NOT_FOUND")  # wording UNCONFIRMED
+            # 404 NOT_FOUND; wording UNCONFIRMED (not publicly quoted): the emulator names the operation.
+            raise ApiError(404, f"Operation '{name}' not found.", status="NOT_FOUND")
         return operation
 
     def list_operations(self, request: ApiRequest) -> dict[str, Any]:
