@@ -19,8 +19,20 @@ def start(
     ] = None,
     op_latency: Annotated[float, typer.Option(help="Seconds before each long-running operation completes.")] = 0.0,
     read_latency: Annotated[float, typer.Option(help="Seconds added to every read call.")] = 0.0,
+    latency_profile: Annotated[str, typer.Option(
+        help="'flat' (--op-latency/--read-latency for every call) or 'google' (seconds per kind of operation, "
+             "from public apply logs: docs/latency.md).")] = "flat",
+    latency_scale: Annotated[float, typer.Option(
+        help="Multiplies every latency (and quota window), so a benchmark keeps Google's proportions in less "
+             "time.")] = 1.0,
+    quota: Annotated[list[str] | None, typer.Option(
+        "--quota", help="Enforce API rate quotas as Google answers them: 'google' for the defaults, or "
+                        "NAME=LIMIT (run-writes-per-minute, compute-mutations-per-minute, "
+                        "compute-concurrent-operations); repeatable.")] = None,
 ) -> None:
     """Serve the emulator in the foreground and print the export line that points crpatterns at it."""
+    from crpatterns.emulator.core import quotas
+    from crpatterns.emulator.core.latency import LatencyModel
     from crpatterns.emulator.server import DEFAULT_PROJECTS, parse_project, serve
 
     seeds = [parse_project(p) for p in project] if project else list(DEFAULT_PROJECTS)
@@ -30,4 +42,12 @@ def start(
             raise typer.BadParameter(f"--project takes ID or ID:NUMBER with a numeric NUMBER, got {text!r}.")
     if op_latency < 0 or read_latency < 0:
         raise typer.BadParameter("--op-latency and --read-latency take seconds, zero or more.")
-    serve(host, port, seeds, op_latency, read_latency)
+    if latency_scale <= 0:
+        raise typer.BadParameter("--latency-scale takes a positive factor.")
+    try:
+        model = (LatencyModel.flat(op_latency, read_latency, latency_scale) if latency_profile == "flat"
+                 else LatencyModel.named(latency_profile, latency_scale))
+        limits = quotas.parse(quota or [])
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    serve(host, port, seeds, op_latency, read_latency, model, limits)

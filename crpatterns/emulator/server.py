@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from crpatterns.emulator.core.app import Emulator, ModuleFactory
+from crpatterns.emulator.core.latency import LatencyModel
 
 DEFAULT_PORT = 8085
 
@@ -85,9 +86,11 @@ def parse_project(text: str) -> SeedProject:
 
 
 def create_emulator(
-    projects: list[SeedProject] | None = None, op_latency: float = 0.0, read_latency: float = 0.0
+    projects: list[SeedProject] | None = None, op_latency: float = 0.0, read_latency: float = 0.0,
+    latency: LatencyModel | None = None, quota_limits: dict[str, int] | None = None,
 ) -> Emulator:
-    return Emulator(module_factories(), list(projects or DEFAULT_PROJECTS), op_latency, read_latency)
+    return Emulator(module_factories(), list(projects or DEFAULT_PROJECTS), op_latency, read_latency,
+                    latency=latency, quota_limits=quota_limits)
 
 
 def serve(
@@ -96,8 +99,10 @@ def serve(
     projects: list[SeedProject] | None = None,
     op_latency: float = 0.0,
     read_latency: float = 0.0,
+    latency: LatencyModel | None = None,
+    quota_limits: dict[str, int] | None = None,
 ) -> None:
-    emulator = create_emulator(projects, op_latency, read_latency)
+    emulator = create_emulator(projects, op_latency, read_latency, latency, quota_limits)
     server = make_server(host, port, emulator, threaded=True, request_handler=_QuietHandler)
     server.daemon_threads = True
     actual_port = server.socket.getsockname()[1]

@@ -12,7 +12,12 @@ POST /_emulator/dns-ready              {"domain": FQDN}: DNS for the domain poin
                                        so managed certificates covering it can turn ACTIVE
 POST /_emulator/projects               {"projectId", "number", "services": [...] (default all),
                                        "domainRestrictedSharing": bool}: add a project
-POST /_emulator/latency                {"op": seconds, "read": seconds}
+POST /_emulator/latency                {"op": seconds, "read": seconds}: the flat model; or {"profile": "google"}
+                                       (seconds per kind of operation, core/latency.py); "scale" multiplies
+                                       either. GET shows the model in force
+POST /_emulator/quotas                 {"run-writes-per-minute": N, ...} (core/quotas.py; {} for none): the
+                                       limits in force, usage cleared. GET: the limits, the most calls any
+                                       window saw (peak) and how many were refused
 POST /_emulator/service-accounts       {"email": "NAME@PROJECT.iam.gserviceaccount.com"}: the account exists
                                        (the emulator has no IAM API; docs/google-behaviour.md, "IAM policies")
 POST /_emulator/custom-roles           {"name": "projects/P/roles/X" | "organizations/O/roles/X"}: the
@@ -28,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.wrappers import Request, Response
 
 from crpatterns.emulator.core.iam import USER_MANAGED_ACCOUNT
+from crpatterns.emulator.core.latency import FLAT, LatencyModel
+from crpatterns.emulator.core.quotas import KNOWN
 from crpatterns.emulator.core.roles import CUSTOM_ROLE
 from crpatterns.emulator.core.world import SERVICE_TITLES, Project
 
@@ -76,7 +83,7 @@ def handle_admin(emulator: Emulator, request: Request) -> Response:
     if key == ("POST", "reset"):
         emulator.faults.clear()
         emulator.log.entries.clear()
-        emulator.build(world.op_latency, world.read_latency)
+        emulator.build(world.latency)
         return _json({"ok": True})
     if path == "requests":
         if request.method == "DELETE":
@@ -112,8 +119,36 @@ def handle_admin(emulator: Emulator, request: Request) -> Response:
         return _declare(world, world.service_accounts, body.get("email", ""), USER_MANAGED_ACCOUNT, "email")
     if key == ("POST", "custom-roles"):
         return _declare(world, world.custom_roles, body.get("name", ""), CUSTOM_ROLE, "name")
-    if key == ("POST", "latency"):
-        world.op_latency = float(body.get("op", world.op_latency))
-        world.read_latency = float(body.get("read", world.read_latency))
-        return _json({"op": world.op_latency, "read": world.read_latency})
+    if path == "latency":
+        if request.method == "POST":
+            try:
+                world.latency = changed_latency(world.latency, body)
+            except (TypeError, ValueError) as error:
+                return _json({"error": {"code": 400, "message": str(error)}}, 400)
+        return _json(world.latency.describe())
+    if path == "quotas":
+        if request.method == "POST":
+            unknown = sorted(set(body) - set(KNOWN))
+            if unknown or not all(isinstance(v, int) and v > 0 for v in body.values()):
+                return _json({"error": {"code": 400, "message": f"quotas take positive integer limits named "
+                                        f"{', '.join(KNOWN)}; got {body}"}}, 400)
+            with world.lock:
+                emulator.quotas.configure(dict(body))
+        with world.lock:
+            return _json(emulator.quotas.describe())
     return _json({"error": {"code": 404, "message": f"No admin endpoint {request.method} /_emulator/{path}"}}, 404)
+
+
+def changed_latency(current: LatencyModel, body: dict[str, Any]) -> LatencyModel:
+    """The model a POST asks for: `op`/`read` mean the flat model (what the tests set before each test),
+    `profile` a named one, each at `scale` (default 1); `scale` alone rescales the model in force."""
+    scale = float(body.get("scale", 1.0 if "profile" in body or "op" in body or "read" in body else current.scale))
+    if scale <= 0:
+        raise ValueError("scale must be positive")
+    if "profile" in body:
+        return LatencyModel.named(str(body["profile"]), scale)
+    if "op" in body or "read" in body:
+        flat = current if current.profile == FLAT else LatencyModel.flat()
+        return LatencyModel.flat(float(body.get("op", flat.op)), float(body.get("read", flat.read)), scale)
+    current.scale = scale
+    return current

@@ -21,6 +21,8 @@ from werkzeug.wrappers import Request, Response
 from crpatterns.emulator.core import discovery
 from crpatterns.emulator.core.errors import ApiError, permission_denied_project, service_disabled
 from crpatterns.emulator.core.faults import FaultTable
+from crpatterns.emulator.core.latency import LatencyModel
+from crpatterns.emulator.core.quotas import QuotaTable
 from crpatterns.emulator.core.routing import Api, ApiRequest, Route, build_map
 from crpatterns.emulator.core.schema import BodyChecker
 from crpatterns.emulator.core.world import SERVICE_TITLES, Project, World
@@ -62,20 +64,28 @@ class Emulator:
         projects: list[Project],
         op_latency: float = 0.0,
         read_latency: float = 0.0,
+        latency: LatencyModel | None = None,
+        quota_limits: dict[str, int] | None = None,
     ) -> None:
         self.module_factories = module_factories
         self.seed_projects = projects
         self.faults = FaultTable()
         self.log = RequestLog()
-        self.world = World(op_latency, read_latency)
-        self.build(op_latency, read_latency)
+        latency = latency or LatencyModel.flat(op_latency, read_latency)
+        self.world = World(latency=latency)
+        # The limits given at start; /_emulator/reset comes back to them.
+        self.quota_limits = dict(quota_limits or {})
+        self.quotas = QuotaTable(self.quota_limits, scale=lambda: self.world.latency.scale)
+        self.build(latency)
 
     # -- state --------------------------------------------------------------------------------
 
-    def build(self, op_latency: float, read_latency: float) -> None:
-        """(Re)creates the world from the seed: used at start and by /_emulator/reset."""
+    def build(self, latency: LatencyModel) -> None:
+        """(Re)creates the world from the seed: used at start and by /_emulator/reset (the latency model
+        stays; quotas come back to the limits given at start, with no usage)."""
         self.world.cancel_timers()
-        world = World(op_latency, read_latency)
+        self.quotas.configure(self.quota_limits)
+        world = World(latency=latency)
         modules = [factory(world) for factory in self.module_factories]
         for module in modules:
             world.apis[module.api.name] = module
@@ -188,19 +198,36 @@ class Emulator:
             if schema is not None:
                 payload = self.checkers[route.api.name].check(schema, payload, route.body_root)
             api_request.body = payload
-        if not route.mutating and self.world.read_latency > 0:
-            time.sleep(self.world.read_latency)
+        latency = self.world.latency
+        delay = latency.write_seconds(route.method_id) if route.mutating else latency.read_seconds()
+        if delay > 0:
+            time.sleep(delay)
         with self.world.lock:
+            project = self.quota_project(route, params)
+            if project is not None:
+                self.quotas.admit(route.api.name, route.method_id, route.mutating, project.project_id,
+                                  project.number, params.get("region") or params.get("locationsId"))
             # A concurrent writer's change lands just before this call's: its etag goes stale.
             self.world.iam.interference = policy_race
+            self.world.calling, self.world.operations_started = route.method_id, []
             try:
                 result = route.handler(api_request)
             finally:
                 self.world.iam.interference = None
+                self.world.calling = None
+            if project is not None:
+                for seconds in self.world.operations_started:
+                    self.quotas.operation_started(route.api.name, project.project_id, seconds)
         status, body = (result if isinstance(result, tuple) else (route.status, result))
         if "enum-encoding=int" in request.args.get("$alt", ""):
             body = self.encode_enums(route, body)
         return status, body
+
+    def quota_project(self, route: Route, params: dict[str, str]) -> Project | None:
+        """The project a call's quota is charged to (the one in its path), when quotas are in force."""
+        if not self.quotas.usage or not route.mutating or not route.project_param:
+            return None
+        return self.world.find_project(params.get(route.project_param, ""))
 
     def check_project(self, route: Route, params: dict[str, str], raw: bytes) -> None:
         id_or_number = params[route.project_param or "project"]

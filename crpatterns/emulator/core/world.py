@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from crpatterns.emulator.core.latency import LatencyModel
+
 # The APIs a project can enable, with the titles Google uses in SERVICE_DISABLED messages.
 SERVICE_TITLES = {
     "compute.googleapis.com": "Compute Engine API",
@@ -45,11 +47,14 @@ def now_rfc3339() -> str:
 
 
 class World:
-    def __init__(self, op_latency: float = 0.0, read_latency: float = 0.0) -> None:
+    def __init__(self, op_latency: float = 0.0, read_latency: float = 0.0, latency: LatencyModel | None = None) -> None:
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
-        self.op_latency = op_latency
-        self.read_latency = read_latency
+        self.latency = latency or LatencyModel.flat(op_latency, read_latency)
+        # The discovery method id of the call being handled (set under the lock by the app), so an operation
+        # it starts takes that kind of operation's time.
+        self.calling: str | None = None
+        self.operations_started: list[float] = []  # the durations of the operations that call started
         self.projects: dict[str, Project] = {}
         # Service agents that exist, by email. Some exist once their API is enabled; IAP's only after
         # generateServiceIdentity (docs/google-behaviour.md, "IAP v1").
@@ -94,6 +99,15 @@ class World:
 
     # -- time ---------------------------------------------------------------------------------
 
+    @property
+    def op_latency(self) -> float:
+        """The seconds an operation of the call being handled takes (the flat model: every operation's)."""
+        return self.latency.operation_seconds(self.calling)
+
+    @property
+    def read_latency(self) -> float:
+        return self.latency.read_seconds()
+
     def after_op_latency(self, complete: Callable[[], None]) -> None:
         """Runs `complete` under the lock once the operation latency has passed, then wakes waiters."""
 
@@ -102,10 +116,12 @@ class World:
                 complete()
                 self.changed.notify_all()
 
-        if self.op_latency <= 0:
+        delay = self.op_latency
+        self.operations_started.append(delay)
+        if delay <= 0:
             fire()
             return
-        timer = threading.Timer(self.op_latency, fire)
+        timer = threading.Timer(delay, fire)
         timer.daemon = True
         self._timers.append(timer)
         timer.start()
