@@ -26,6 +26,10 @@ class Console:
     def stderr_is_terminal(self) -> bool:
         return sys.stderr.isatty()
 
+    @property
+    def stdout_is_terminal(self) -> bool:
+        return sys.stdout.isatty()
+
     def data(self, text: str) -> None:
         """The command's output: plans, status, JSON."""
         sys.stdout.write(text if text.endswith("\n") else text + "\n")

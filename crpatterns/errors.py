@@ -6,10 +6,15 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
+    """Terraform's codes (0 success or no changes, 1 error, 2 changes pending with --detailed-exitcode),
+    and bad input on a code of its own: 64, EX_USAGE of BSD's sysexits.h. Bad input never exits 2, so a
+    pipeline reading `--dry-run --detailed-exitcode` cannot take a typo for "changes pending"."""
+
     OK = 0
-    ERROR = 1  # a cloud-side refusal, a failed apply, findings in `status`
-    USAGE = 2  # bad input: nothing was called that changes anything
-    CHANGES_PENDING = 2  # with --detailed-exitcode: the plan has changes
+    ERROR = 1  # a cloud-side refusal, a failed apply, a plan not confirmed, findings in `status`
+    CHANGES_PENDING = 2  # with --dry-run --detailed-exitcode: the plan has changes
+    USAGE = 64  # bad input: nothing was called that changes anything
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
 
 
 class CrpatternsError(Exception):

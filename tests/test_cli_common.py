@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crpatterns.errors import ExitCode
 from tests.cli import run
 from tests.test_engine import web_app
 
@@ -74,7 +75,7 @@ def test_bad_flags_are_usage_errors_before_any_call(emulator: Any) -> None:
          "--certificate-file"),
     ]:
         outcome = run(*args)
-        assert outcome.exit_code == 2, (args, outcome)
+        assert outcome.exit_code == ExitCode.USAGE, (args, outcome)
         assert words in outcome.stderr, (args, outcome)
         assert outcome.stderr.count("\n") == 1 and "Traceback" not in outcome.stderr, outcome
     assert emulator.requests() == []

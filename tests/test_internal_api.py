@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crpatterns.errors import ExitCode
 from tests.cli import inventory_items, run
 from tests.emulator.networking import create_network, create_subnet
 from tests.test_engine import marked
@@ -195,8 +196,8 @@ def test_status_reports_how_to_call_it_and_flags_public_access(emulator: Any) ->
     assert any("allUsers" in f for f in document["findings"])
 
 
-def bad(emulator: Any, *args: str, code: int = 2) -> str:
-    """The command fails with `code` (2: the flags alone are wrong; 1: what the project holds refuses them),
+def bad(emulator: Any, *args: str, code: int = ExitCode.USAGE) -> str:
+    """The command fails with `code` (64: the flags alone are wrong; 1: what the project holds refuses them),
     one sentence, no traceback and no mutating call; returns the sentence."""
     emulator.clear_requests()
     outcome = run(*args)
@@ -208,7 +209,7 @@ def bad(emulator: Any, *args: str, code: int = 2) -> str:
     return lines[0]
 
 
-def test_bad_input_is_one_sentence_exit_2_or_1_and_no_change(emulator: Any) -> None:
+def test_bad_input_is_one_sentence_exit_64_or_1_and_no_change(emulator: Any) -> None:
     custom_network_with_proxy_subnet(emulator)
     assert bad(emulator, *create(network="vpc", subnet="nope"), code=1) == (
         "Error: --subnet nope does not exist in network vpc in us-central1; subnets there: app, proxy.")

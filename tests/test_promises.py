@@ -9,6 +9,7 @@ import datetime
 from pathlib import Path
 from typing import Any
 
+from crpatterns.errors import ExitCode
 from tests.cli import inventory_items, run
 from tests.pattern_cases import IMAGE, enable_xpn_host
 from tests.test_web_app import DOMAIN, create, one, status
@@ -118,7 +119,7 @@ def test_certificates_google_would_refuse_are_refused_before_any_call(emulator: 
         Path(cert).rename(renamed)
         emulator.clear_requests()
         outcome = run(*create("--certificate-file", str(renamed), "--private-key-file", key, "--yes"))
-        assert outcome.exit_code == 2, outcome
+        assert outcome.exit_code == ExitCode.USAGE, outcome
         assert words in outcome.stderr and outcome.stderr.count("\n") == 1
         assert emulator.requests() == []
     future = certificate(tmp_path, DOMAIN, start=2)
@@ -134,7 +135,8 @@ def test_certificates_google_would_refuse_are_refused_before_any_call(emulator: 
 
 def test_direct_iap_without_the_default_url_is_refused(emulator: Any) -> None:
     outcome = run(*create("--iap-mode", "direct", "--disable-default-url", "--yes", domains=()))
-    assert outcome.exit_code == 2 and "--disable-default-url with --iap-mode direct leaves no way in" in outcome.stderr
+    assert outcome.exit_code == ExitCode.USAGE
+    assert "--disable-default-url with --iap-mode direct leaves no way in" in outcome.stderr
     assert emulator.requests() == []
 
 

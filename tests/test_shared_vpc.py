@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from google.cloud import compute_v1, run_v2
 
+from crpatterns.errors import ExitCode
 from tests.cli import run
 from tests.emulator.clients import compute, run_services
 from tests.emulator.networking import create_network, create_subnet
@@ -310,11 +311,12 @@ def test_dry_run_shows_every_step_and_makes_no_mutating_call(emulator: Any) -> N
     assert emulator.mutating_requests() == []
 
 
-def test_bad_input_is_one_sentence_with_exit_2_and_no_call(emulator: Any) -> None:
+def test_bad_input_is_one_sentence_with_exit_64_and_no_call(emulator: Any) -> None:
     emulator.clear_requests()
     outcome = run(*enable("--egress", "everything"))
-    assert outcome.exit_code == 2 and "--egress must be all-traffic or private-ranges-only" in outcome.stderr
+    assert outcome.exit_code == ExitCode.USAGE
+    assert "--egress must be all-traffic or private-ranges-only" in outcome.stderr
     same = run("shared-vpc", "enable", "api", "--region", REGION, "--host-project", SERVICE_PROJECT, "--network",
                "shared", "--subnet", "run-egress", "--project", SERVICE_PROJECT)
-    assert same.exit_code == 2 and "--host-project must be the Shared VPC host" in same.stderr
+    assert same.exit_code == ExitCode.USAGE and "--host-project must be the Shared VPC host" in same.stderr
     assert emulator.mutating_requests() == []

@@ -13,6 +13,7 @@ import sys
 import threading
 from typing import Any
 
+from crpatterns.errors import ExitCode
 from tests.cli import inventory_items, run
 from tests.test_engine import marked
 from tests.test_internal_api_changes import no_changes
@@ -314,10 +315,10 @@ def test_a_third_party_binding_survives_until_the_service_goes(emulator: Any) ->
 
 
 def bad(emulator: Any, *args: str) -> str:
-    """The command fails with exit 2, one sentence, no traceback and no API call at all."""
+    """The command fails with exit 64 (bad input), one sentence, no traceback and no API call at all."""
     emulator.clear_requests()
     outcome = run(*args)
-    assert outcome.exit_code == 2, outcome
+    assert outcome.exit_code == ExitCode.USAGE, outcome
     assert "Traceback" not in outcome.stderr and "uncaught" not in outcome.stderr
     lines = outcome.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: "), outcome
@@ -325,7 +326,7 @@ def bad(emulator: Any, *args: str) -> str:
     return lines[0]
 
 
-def test_bad_input_is_one_sentence_exit_2_and_no_call(emulator: Any, tmp_path: Any) -> None:
+def test_bad_input_is_one_sentence_exit_64_and_no_call(emulator: Any, tmp_path: Any) -> None:
     not_pem = tmp_path / "not.pem"
     not_pem.write_text("hello\n")
     from tests.test_internal_api_changes import self_signed
@@ -394,18 +395,20 @@ def test_principal_members_are_accepted(emulator: Any) -> None:
 # -- next steps, on a terminal ----------------------------------------------------------------------
 
 
-def test_next_steps_are_printed_only_on_a_terminal(emulator: Any) -> None:
+def test_outputs_and_next_steps_are_printed_always_on_stderr_when_stdout_is_not_a_terminal(emulator: Any) -> None:
     plain = run(*create("--yes"))
-    assert plain.exit_code == 0 and "Next steps" not in plain.stdout + plain.stderr
+    ip = one(emulator, "global/addresses", "hello-ip")["address"]
+    assert plain.exit_code == 0 and "Next steps" not in plain.stdout and "Next steps:" in plain.stderr
+    assert f"dns = {DOMAIN} A {ip}" in plain.stderr
     assert run(*destroy()).exit_code == 0
 
     stdout, stderr, code = run_with_terminal_stderr(emulator, create("--yes"))
     assert code == 0, stderr
     ip = one(emulator, "global/addresses", "hello-ip")["address"]
-    assert "Next steps:" in stdout, stderr
-    assert f"Create a DNS A record: {DOMAIN} -> {ip}" in stdout
-    assert "turns ACTIVE once DNS for every domain points at this IP" in stdout
-    assert f"crpatterns web-app status hello --region {REGION} --project {PROJECT}" in stdout
+    assert "Next steps:" in stderr and "Next steps" not in stdout, stderr
+    assert f"Create a DNS A record: {DOMAIN} -> {ip}" in stderr
+    assert "turns ACTIVE once DNS for every domain points at this IP" in stderr
+    assert f"crpatterns web-app status hello --region {REGION} --project {PROJECT}" in stderr
 
 
 def run_with_terminal_stderr(emulator: Any, args: list[str]) -> tuple[str, str, int]:

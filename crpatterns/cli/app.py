@@ -7,18 +7,25 @@ from typing import Annotated
 import typer
 
 from crpatterns import __version__
-from crpatterns.cli import emulator, internal_api, shared_vpc, web_app
+from crpatterns.cli import emulator, internal_api, listing, shared_vpc, stack, web_app
+from crpatterns.cli.help import CONTEXT_SETTINGS, Group, examples
 
 app = typer.Typer(
     name="crpatterns",
     help="Secure-by-default Cloud Run architectures, planned and applied in one command each.",
+    epilog=examples(web_app.EXAMPLE + " --dry-run", "crpatterns list --project my-project",
+                    "crpatterns --install-completion"),
+    cls=Group,
+    context_settings=CONTEXT_SETTINGS,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion, typer's (bash, zsh, fish, PowerShell)
     pretty_exceptions_enable=False,
 )
 app.add_typer(web_app.app, name="web-app")
 app.add_typer(internal_api.app, name="internal-api")
 app.add_typer(shared_vpc.app, name="shared-vpc")
+listing.add_list(app)
+stack.register(app)
 app.add_typer(emulator.app, name="emulator")
 
 

@@ -9,24 +9,29 @@ from typing import Any
 
 import typer
 
+from crpatterns.cli.help import Command, examples
 from crpatterns.cli.options import Common, RegionOpt, with_common_options
+
+EXAMPLE_REGION = "us-central1"
 
 
 def teardown(pattern_name: str, name: str, region: str, flag: str = "NAME") -> Any:
-    """The app by name and region, its names checked before any call."""
+    """The app by name and region (from --region or gcloud's run/region), its names checked before any call."""
     from crpatterns.cli import validation as check
     from crpatterns.patterns.base import Teardown
     from crpatterns.patterns.registry import get
 
     pattern = get(pattern_name)
-    check.name_and_region(name, region, pattern.resource_names(name), flag=flag)
+    region = check.name_and_region(name, region, pattern.resource_names(name), flag=flag)
     return pattern, Teardown(name=name, region=region)
 
 
-def add_destroy(app: typer.Typer, pattern_name: str, name_arg: Any, doc: str) -> None:
+def add_destroy(app: typer.Typer, pattern_name: str, name_arg: Any, doc: str, example: str) -> None:
     """`destroy NAME --region R`: plan the deletion of what the app created, confirm, delete."""
+    epilog = examples(f"crpatterns {pattern_name} destroy {example} --region {EXAMPLE_REGION} --dry-run",
+                      f"crpatterns {pattern_name} destroy {example} --region {EXAMPLE_REGION} --yes")
 
-    @app.command("destroy", help=doc)
+    @app.command("destroy", help=doc, cls=Command, epilog=epilog)
     @with_common_options()
     def destroy(name: name_arg, region: RegionOpt = "", *, common: Common) -> None:
         from crpatterns.cli.flow import execute, guarded
@@ -34,10 +39,14 @@ def add_destroy(app: typer.Typer, pattern_name: str, name_arg: Any, doc: str) ->
         guarded(lambda: execute(common, *teardown(pattern_name, name, region)))
 
 
-def add_status(app: typer.Typer, pattern_name: str, name_arg: Any, doc: str, flag: str = "NAME") -> None:
+def add_status(app: typer.Typer, pattern_name: str, name_arg: Any, doc: str, example: str,
+               flag: str = "NAME") -> None:
     """`status NAME --region R`: reads only; exits 1 when it finds something that breaks the pattern."""
+    epilog = examples(f"crpatterns {pattern_name} status {example} --region {EXAMPLE_REGION}",
+                      f"crpatterns {pattern_name} status {example} --region {EXAMPLE_REGION} --format json "
+                      "| jq .outputs")
 
-    @app.command("status", help=doc)
+    @app.command("status", help=doc, cls=Command, epilog=epilog)
     @with_common_options(only=("project", "format", "verbose"))
     def status(name: name_arg, region: RegionOpt = "", *, common: Common) -> None:
         from crpatterns.cli.flow import guarded, report_status

@@ -6,19 +6,31 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(help="Run the local emulator of the Google Cloud APIs crpatterns uses.", no_args_is_help=True)
+from crpatterns.cli.help import Command, examples, new_group
+
+# No Google emulator listens here by default (gcloud's: Firestore 8080, Datastore 8081, Pub/Sub 8085,
+# Bigtable 8086, Spanner 9010 and 9020; the Firebase suite's 4000-9499 ones neither), so crpatterns' can
+# run beside any of them. crpatterns.emulator.server.DEFAULT_PORT, not imported for a light --help.
+DEFAULT_PORT = 8095
+app = new_group("Run the local emulator of the Google Cloud APIs crpatterns uses.",
+                examples("crpatterns emulator start", f"export CRPATTERNS_EMULATOR_HOST=127.0.0.1:{DEFAULT_PORT}"))
 
 
-@app.command("start")
+@app.command("start", cls=Command, epilog=examples(
+    "crpatterns emulator start",
+    "crpatterns emulator start --port 0 --project my-project:123456789012 --op-latency 1.0"))
 def start(
-    host: Annotated[str, typer.Option(help="Address to listen on (loopback unless you mean otherwise).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on; 0 picks a free one.")] = 8085,
+    host: Annotated[str, typer.Option(metavar="ADDRESS",
+                                      help="Address to listen on (loopback unless you mean otherwise).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="PORT", help="Port to listen on; 0 picks a free one.")] = DEFAULT_PORT,
     project: Annotated[
         list[str] | None,
-        typer.Option("--project", help="Seed project ID or ID:NUMBER (repeatable); replaces the default seed."),
+        typer.Option("--project", metavar="ID[:NUMBER]",
+                     help="Seed project ID or ID:NUMBER (repeatable); replaces the default seed."),
     ] = None,
-    op_latency: Annotated[float, typer.Option(help="Seconds before each long-running operation completes.")] = 0.0,
-    read_latency: Annotated[float, typer.Option(help="Seconds added to every read call.")] = 0.0,
+    op_latency: Annotated[float, typer.Option(metavar="SECONDS",
+                                              help="Seconds before each long-running operation completes.")] = 0.0,
+    read_latency: Annotated[float, typer.Option(metavar="SECONDS", help="Seconds added to every read call.")] = 0.0,
     latency_profile: Annotated[str, typer.Option(
         help="'flat' (--op-latency/--read-latency for every call) or 'google' (seconds per kind of operation, "
              "from public apply logs: docs/latency.md).")] = "flat",

@@ -12,7 +12,7 @@ from crpatterns.cli.options import Common
 from crpatterns.console import Console
 from crpatterns.engine.model import Plan
 from crpatterns.errors import CrpatternsError, ExitCode
-from crpatterns.patterns.base import Pattern, Spec, Teardown
+from crpatterns.patterns.base import Outputs, Pattern, Spec, Teardown
 from crpatterns.session import Session
 
 
@@ -37,22 +37,58 @@ def execute(common: Common, pattern: Pattern, spec: Spec) -> int:
         from crpatterns.render.plan_text import render
 
         console.data(render(plan))
-    if not plan.has_changes or common.dry_run:
+    if common.dry_run:
         if common.format == "json":
             _print_json(console, plan, {})
-        if common.dry_run and common.detailed_exitcode and plan.has_changes:
+        if common.detailed_exitcode and plan.has_changes:
             return ExitCode.CHANGES_PENDING
+        return ExitCode.OK
+    if not plan.has_changes:
+        outputs = _outputs(console, session, pattern, spec)
+        if common.format == "json":
+            _print_json(console, plan, _with_outputs({}, outputs))
+        _show_outputs(common, console, outputs)
         return ExitCode.OK
     if not common.yes and not _confirmed(common, console, plan):
         return ExitCode.ERROR
     result = _apply(common, console, session, plan)
-    if not result.ok:
-        return ExitCode.ERROR
-    if not isinstance(spec, Teardown) and common.format == "text" and console.stderr_is_terminal:
-        steps = pattern.next_steps(session.refreshed(), spec)
-        if steps:
-            console.data("\n".join(["Next steps:", *(f"  {step}" for step in steps)]))
-    return ExitCode.OK
+    outputs = _outputs(console, session.refreshed(), pattern, spec) if result.ok else None
+    if common.format == "json":
+        from crpatterns.render.result import result_json
+
+        _print_json(console, plan, _with_outputs({"result": result_json(result)}, outputs))
+    _show_outputs(common, console, outputs)
+    return ExitCode.OK if result.ok else ExitCode.ERROR
+
+
+def _outputs(console: Console, session: Session, pattern: Pattern, spec: Spec) -> Outputs | None:
+    """What the app's users need now (addresses, URLs, DNS records, how to call it), read afresh; None
+    after a destroy. A failed read is said, not fatal: the apply itself succeeded."""
+    if isinstance(spec, Teardown):
+        return None
+    target = Teardown(name=spec.name, region=spec.region, project=spec.project, project_number=spec.project_number)
+    try:
+        return pattern.outputs(session, target)
+    except CrpatternsError as error:
+        console.say(f"Could not read the outputs: {error} They are in `crpatterns {pattern.name} status "
+                    f"{spec.name} --region {spec.region}`.")
+        return None
+
+
+def _with_outputs(extra: dict[str, Any], outputs: Outputs | None) -> dict[str, Any]:
+    return {**extra, "outputs": outputs.to_json()} if outputs is not None else extra
+
+
+def _show_outputs(common: Common, console: Console, outputs: Outputs | None) -> None:
+    """Outputs as text, always: with the plan on stdout when it is a terminal, else on stderr, so a
+    pipeline's stdout holds only the plan (or the JSON document, which carries them as `outputs`)."""
+    lines = outputs.lines() if outputs is not None else []
+    if not lines:
+        return
+    if common.format == "text" and console.stdout_is_terminal:
+        console.data("\n".join(lines))
+    else:
+        console.say("\n".join(lines))
 
 
 def _confirmed(common: Common, console: Console, plan: Plan) -> bool:
@@ -72,12 +108,10 @@ def _confirmed(common: Common, console: Console, plan: Plan) -> bool:
 def _apply(common: Common, console: Console, session: Session, plan: Plan) -> Any:
     from crpatterns.cli.progress import progress_for
     from crpatterns.engine.executor import apply
-    from crpatterns.render.result import result_json, result_lines
+    from crpatterns.render.result import result_lines
 
     with progress_for(console) as progress:
         result = apply(plan, session.writers, common.parallelism, progress)
-    if common.format == "json":
-        _print_json(console, plan, {"result": result_json(result)})
     for line in result_lines(result):
         console.say(line)
     return result
@@ -90,9 +124,9 @@ def report_status(common: Common, pattern: Pattern, target: Teardown) -> int:
     session = session_for(common, console, pattern)
     report = pattern.status(session, target.in_project(session.project, session.number))
     if common.format == "json":
-        from crpatterns.render.plan_json import dumps
+        from crpatterns.render.plan_json import FORMAT_VERSION, dumps
 
-        console.data(dumps(report.to_json()))
+        console.data(dumps({"formatVersion": FORMAT_VERSION, **report.to_json()}))
     else:
         console.data(report.text())
     return ExitCode.ERROR if report.findings or not report.exists else ExitCode.OK
@@ -118,7 +152,7 @@ def guarded(command: Callable[[], int]) -> None:
         raise typer.Exit(error.exit_code) from None
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted. Run the same command again to continue where it stopped.\n")
-        raise typer.Exit(130) from None
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
     except Exception as error:
         if os.environ.get("CRPATTERNS_DEBUG"):
             raise

@@ -8,38 +8,56 @@ from typing import Annotated, Any
 import typer
 
 from crpatterns.cli.commands import add_destroy, add_status
+from crpatterns.cli.help import REQUIRED_FLAGS, Command, examples, new_group
 from crpatterns.cli.options import Common, RegionOpt, with_common_options
 from crpatterns.errors import UsageError
 
 PATTERN_NAME = "internal-api"
-app = typer.Typer(help="Cloud Run behind a regional internal Application Load Balancer: callable from the VPC only.",
-                  no_args_is_help=True)
+EXAMPLE = ("crpatterns internal-api create orders --image us-docker.pkg.dev/my-project/apps/orders:1 "
+           "--region us-central1 --network default --subnet default")
+FRONTEND = "serviceAccount:frontend@my-project.iam.gserviceaccount.com"
+app = new_group("Cloud Run behind a regional internal Application Load Balancer: callable from the VPC only.",
+                examples(f"{EXAMPLE} --invoker {FRONTEND}",
+                         "crpatterns internal-api status orders --region us-central1"))
 
 NameArg = Annotated[str, typer.Argument(metavar="NAME", help="App name: the Cloud Run service and the prefix of "
                                         "every resource.")]
 
 
-@app.command("create")
+@app.command("create", cls=Command, epilog=examples(
+    f"{EXAMPLE} --invoker {FRONTEND} --dry-run",
+    f"{EXAMPLE} --invoker {FRONTEND} --yes",
+    f"{EXAMPLE} --port 443 --certificate-file api.pem --private-key-file api.key --no-invoker-iam --yes"))
 @with_common_options("adopt", "enable_apis")
 def create(
     name: NameArg,
-    image: Annotated[str, typer.Option(help="Container image, e.g. us-docker.pkg.dev/P/REPO/IMG:TAG.")] = "",
+    image: Annotated[str, typer.Option(metavar="IMAGE", rich_help_panel=REQUIRED_FLAGS, show_default=False,
+                                       help="Container image, e.g. us-docker.pkg.dev/PROJECT/REPO/IMAGE:TAG.")] = "",
     region: RegionOpt = "",
-    network: Annotated[str, typer.Option(help="VPC network the load balancer lives in.")] = "",
-    subnet: Annotated[str, typer.Option(help="Regular subnet of the network, in the region, for the "
-                                        "load balancer's address.")] = "",
+    network: Annotated[str, typer.Option(metavar="NETWORK", rich_help_panel=REQUIRED_FLAGS, show_default=False,
+                                         help="VPC network the load balancer lives in.")] = "",
+    subnet: Annotated[str, typer.Option(metavar="SUBNET", rich_help_panel=REQUIRED_FLAGS, show_default=False,
+                                        help="Regular subnet of the network, in the region, for the "
+                                             "load balancer's address.")] = "",
     proxy_subnet_range: Annotated[str | None, typer.Option(
-        help="Range of the proxy-only subnet, created only when the network has no active one in the region "
-             "[default: 10.129.0.0/23].", show_default=False)] = None,
-    port: Annotated[int, typer.Option(help="80 (HTTP) or 443 (HTTPS, needs the certificate files).")] = 80,
-    certificate_file: Annotated[str | None, typer.Option(help="PEM certificate for --port 443.")] = None,
-    private_key_file: Annotated[str | None, typer.Option(help="PEM private key of the certificate.")] = None,
-    ip: Annotated[str | None, typer.Option("--ip", help="Static internal IP in the subnet, reserved by the tool "
-                                           "(default: an ephemeral one).")] = None,
+        metavar="CIDR", show_default=False,
+        help="Range of the proxy-only subnet, /26 or larger, used only when the network has no active one in the "
+             "region (an existing one is reused, whoever made it). Without it: 10.129.0.0/23 when that is free; "
+             "in an auto-mode network (which keeps 10.128.0.0/9), or where it overlaps a range, the first free "
+             "/23 of 10.0.0.0/8. The plan shows the range chosen.")] = None,
+    port: Annotated[int, typer.Option(metavar="PORT", autocompletion=lambda: ["80", "443"],
+                                      help="80 (HTTP) or 443 (HTTPS, needs the certificate files).")] = 80,
+    certificate_file: Annotated[str | None, typer.Option(metavar="PEM_FILE",
+                                                         help="PEM certificate for --port 443.")] = None,
+    private_key_file: Annotated[str | None, typer.Option(metavar="PEM_FILE",
+                                                         help="PEM private key of the certificate.")] = None,
+    ip: Annotated[str | None, typer.Option("--ip", metavar="IP", help="Static internal IP in the subnet, reserved by "
+                                           "the tool (default: an ephemeral one).")] = None,
     global_access: Annotated[bool, typer.Option("--global-access", help="Let clients in other regions call it "
                                                 "(changing it replaces the forwarding rule).")] = False,
-    invoker: Annotated[list[str] | None, typer.Option("--invoker", help="Who may call it: roles/run.invoker "
-                                                      "(user:, group:, serviceAccount:, ...; repeatable).")] = None,
+    invoker: Annotated[list[str] | None, typer.Option(
+        "--invoker", metavar="MEMBER", help="Who may call it (roles/run.invoker): serviceAccount:EMAIL, user:EMAIL, "
+        "group:EMAIL, ... (repeatable).")] = None,
     no_invoker_iam: Annotated[bool, typer.Option("--no-invoker-iam", help="No IAM check on calls (for callers "
                                                  "without identity tokens); ingress stays internal.")] = False,
     *,
@@ -68,7 +86,7 @@ def spec_from_flags(flags: dict[str, Any]) -> Any:
     name, region, image, port = flags["name"], flags["region"], flags["image"], flags["port"]
     certificate_file, private_key_file = flags["certificate_file"], flags["private_key_file"]
     invokers, no_invoker_iam = tuple(flags["invoker"] or ()), flags["no_invoker_iam"]
-    check.name_and_region(name, region, get(PATTERN_NAME).resource_names(name))
+    region = check.name_and_region(name, region, get(PATTERN_NAME).resource_names(name))
     if not image:
         raise UsageError("--image is required: the container image to run, e.g. us-docker.pkg.dev/P/REPO/IMG:TAG.")
     check.image(image)
@@ -104,6 +122,6 @@ def spec_from_flags(flags: dict[str, Any]) -> Any:
 
 
 add_destroy(app, PATTERN_NAME, NameArg, "Delete what this API created; a proxy-only subnet only when nothing else "
-            "runs on it.")
+            "runs on it.", "orders")
 add_status(app, PATTERN_NAME, NameArg, "The internal IP and port, how to call it, ingress, invokers, proxy-only "
-           "subnet, global access; exits 1 on a finding.")
+           "subnet, global access; exits 1 on a finding.", "orders")

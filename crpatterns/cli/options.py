@@ -11,26 +11,57 @@ from typing import Annotated, Any
 
 import typer
 
+from crpatterns.cli.help import COMMON_FLAGS, REQUIRED_FLAGS
+from crpatterns.errors import ExitCode
+
+FORMATS = ("text", "json")
+MAX_PARALLELISM = 64
+
+
+def choice_help(text: str, choices: tuple[str, ...] | list[str]) -> str:
+    """A help sentence that lists the accepted values, as gcloud does."""
+    return f"{text} One of: {', '.join(choices)}."
+
+
+def completes(choices: tuple[str, ...] | list[str]) -> Any:
+    """Shell completion of a flag's accepted values (typer's `autocompletion`)."""
+    return lambda incomplete: [c for c in choices if c.startswith(incomplete)]
+
+
 ProjectOpt = Annotated[
     str | None,
-    typer.Option("--project", help="Project ID. Default: CLOUDSDK_CORE_PROJECT, GOOGLE_CLOUD_PROJECT, the active "
-                 "gcloud configuration, then Application Default Credentials.", show_default=False),
+    typer.Option("--project", metavar="PROJECT_ID", rich_help_panel=COMMON_FLAGS, show_default=False,
+                 help="Project ID. Default: CLOUDSDK_CORE_PROJECT, GOOGLE_CLOUD_PROJECT, the active gcloud "
+                      "configuration's core/project, then Application Default Credentials."),
 ]
-FormatOpt = Annotated[str, typer.Option("--format", help="Output format: text or json.")]
-DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print the plan and change nothing.")]
-YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Apply without asking for confirmation.")]
-ParallelismOpt = Annotated[int, typer.Option("--parallelism", help="How many API changes may run at once.")]
-VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log every API call: method, URL, status, time.")]
+FormatOpt = Annotated[str, typer.Option("--format", metavar="FORMAT", rich_help_panel=COMMON_FLAGS,
+                                        help=choice_help("Output format (json: one document on stdout).", FORMATS),
+                                        autocompletion=completes(FORMATS))]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", rich_help_panel=COMMON_FLAGS,
+                                         help="Print the plan and change nothing.")]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", rich_help_panel=COMMON_FLAGS,
+                                      help="Apply without asking for confirmation (needed where nobody can answer).")]
+ParallelismOpt = Annotated[int, typer.Option("--parallelism", metavar="N", rich_help_panel=COMMON_FLAGS,
+                                             help=f"How many API changes may run at once (1 to {MAX_PARALLELISM}).")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", rich_help_panel=COMMON_FLAGS,
+                                          help="Log every API call: method, URL, status, time.")]
 DetailedExitOpt = Annotated[
-    bool, typer.Option("--detailed-exitcode", help="With --dry-run: exit 0 for no changes, 2 for changes, 1 on error.")
+    bool, typer.Option("--detailed-exitcode", rich_help_panel=COMMON_FLAGS,
+                       help="With --dry-run: exit 0 for no changes, 2 for changes pending, 1 on error (bad input: "
+                            f"{int(ExitCode.USAGE)}).")
 ]
 AdoptOpt = Annotated[
-    bool, typer.Option("--adopt", help="Take over resources of the desired names that crpatterns did not create.")
+    bool, typer.Option("--adopt", rich_help_panel=COMMON_FLAGS,
+                       help="Take over resources of the desired names that crpatterns did not create.")
 ]
 EnableApisOpt = Annotated[
-    bool, typer.Option("--enable-apis", help="Enable the APIs the pattern needs if they are off.")
+    bool, typer.Option("--enable-apis", rich_help_panel=COMMON_FLAGS,
+                       help="Enable the APIs the pattern needs if they are off.")
 ]
-RegionOpt = Annotated[str, typer.Option("--region", help="Cloud Run region, e.g. us-central1.", show_default=False)]
+RegionOpt = Annotated[str, typer.Option(
+    "--region", metavar="REGION", rich_help_panel=REQUIRED_FLAGS, show_default=False,
+    help="Cloud Run region, e.g. us-central1. Default, as gcloud run: CLOUDSDK_RUN_REGION, then the active gcloud "
+         "configuration's run/region.")]
 
 
 @dataclass(frozen=True)
@@ -48,10 +79,11 @@ class Common:
     def check(self) -> None:
         from crpatterns.errors import UsageError
 
-        if self.format not in ("text", "json"):
-            raise UsageError(f"--format must be text or json, got {self.format!r}.")
-        if not 1 <= self.parallelism <= 64:
-            raise UsageError(f"--parallelism must be a whole number from 1 to 64, got {self.parallelism}.")
+        if self.format not in FORMATS:
+            raise UsageError(f"--format must be {' or '.join(FORMATS)}, got {self.format!r}.")
+        if not 1 <= self.parallelism <= MAX_PARALLELISM:
+            raise UsageError(f"--parallelism must be a whole number from 1 to {MAX_PARALLELISM}, got "
+                             f"{self.parallelism}.")
         if self.detailed_exitcode and not self.dry_run:
             raise UsageError("--detailed-exitcode goes with --dry-run.")
 

@@ -1,9 +1,11 @@
 """Apply progress: on a terminal one line per resource with a spinner, elapsed time and outcome
-(rich); elsewhere one plain line per finished resource on stderr."""
+(rich); elsewhere (a pipeline, a CI log) plain lines on stderr: one when a step starts, a heartbeat while
+it runs long ("still creating, 30s elapsed", so a log shows the run is alive), one when it ends."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -11,19 +13,55 @@ from typing import Any
 
 from crpatterns.console import Console
 from crpatterns.engine.model import Step
-from crpatterns.render.vocabulary import PAST
+from crpatterns.render.vocabulary import DOING, PAST
+
+# Seconds between heartbeats of a running step in plain output, as Terraform's "Still creating...
+# [30s elapsed]"; CRPATTERNS_HEARTBEAT_SECONDS changes it (tests use a fraction of a second).
+HEARTBEAT_SECONDS = float(os.environ.get("CRPATTERNS_HEARTBEAT_SECONDS", "30"))
 
 
 class PlainProgress:
-    def __init__(self, console: Console) -> None:
+    """Lines for logs: started, still running every `interval` seconds, finished."""
+
+    def __init__(self, console: Console, interval: float = HEARTBEAT_SECONDS) -> None:
         self.console = console
+        self.interval = interval
+        self.running: dict[int, tuple[Step, float, int]] = {}  # id -> (step, began, heartbeats said)
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name="progress-heartbeat", daemon=True)
+
+    def __enter__(self) -> PlainProgress:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self.stopped.set()
+        self.thread.join()
 
     def started(self, step: Step) -> None:
-        pass
+        with self.lock:
+            self.running[id(step)] = (step, time.monotonic(), 0)
+        self.console.say(f"{step.label}: {DOING[step.action]}...")
 
     def finished(self, step: Step, seconds: float, error: str | None) -> None:
+        with self.lock:
+            self.running.pop(id(step), None)
         outcome = "failed" if error else PAST[step.action]
-        self.console.say(f"{step.label}: {outcome} ({seconds:.1f}s)")
+        self.console.say(f"{step.label}: {outcome} after {seconds:.1f}s")
+
+    def _beat(self) -> None:
+        tick = min(self.interval, 1.0) / 4
+        while not self.stopped.wait(tick):
+            now = time.monotonic()
+            due = []
+            with self.lock:
+                for key, (step, began, said) in self.running.items():
+                    if now - began >= (said + 1) * self.interval:
+                        self.running[key] = (step, began, said + 1)
+                        due.append((step, now - began))
+            for step, elapsed in due:
+                self.console.say(f"{step.label}: still {DOING[step.action]}, {elapsed:.0f}s elapsed")
 
 
 class LiveProgress:
@@ -64,7 +102,8 @@ class LiveProgress:
 @contextlib.contextmanager
 def progress_for(console: Console) -> Iterator[Any]:
     if not console.stderr_is_terminal:
-        yield PlainProgress(console)
+        with PlainProgress(console) as plain:
+            yield plain
         return
     from rich.live import Live
 

@@ -46,15 +46,22 @@ def service_id(value: str, flag: str = "NAME") -> str:
     return value
 
 
-def name_and_region(name: str, region_name: str, derived: dict[str, str] | None = None, flag: str = "NAME") -> None:
+def name_and_region(name: str, region_name: str, derived: dict[str, str] | None = None, flag: str = "NAME") -> str:
     """The checks every command starts with: the service name (and the Compute names a pattern derives
-    from it: Pattern.resource_names) and the region."""
+    from it: Pattern.resource_names) and the region, which without --region comes from gcloud's run/region
+    property (crpatterns/gcp/project.py). Returns the region."""
+    from crpatterns.gcp.project import REGION_PROPERTY, default_region
+
     service_id(name, flag)
     if derived:
         compute_names(derived, flag)
+    source = "--region"
     if not region_name:
-        raise UsageError("--region is required: the Cloud Run region, e.g. --region us-central1.")
-    region(region_name)
+        region_name, source = default_region()
+    if not region_name:
+        raise UsageError("--region is required: the Cloud Run region, e.g. --region us-central1 (or set it once with "
+                         f"`gcloud config set {REGION_PROPERTY} REGION`).")
+    return region(region_name, source)
 
 
 def compute_names(names: dict[str, str], flag: str = "NAME") -> None:

@@ -8,37 +8,60 @@ from typing import Annotated, Any
 import typer
 
 from crpatterns.cli.commands import add_destroy, add_status
-from crpatterns.cli.options import Common, RegionOpt, with_common_options
+from crpatterns.cli.help import REQUIRED_FLAGS, Command, examples, new_group
+from crpatterns.cli.options import Common, RegionOpt, choice_help, completes, with_common_options
 from crpatterns.errors import UsageError
 
 PATTERN_NAME = "web-app"
-app = typer.Typer(help="Cloud Run behind an external HTTPS load balancer protected by Identity-Aware Proxy.",
-                  no_args_is_help=True)
+IAP_MODES = ("lb", "direct")  # crpatterns.patterns.web_app.spec.IAP_MODES, not imported for a light --help
+EXAMPLE = ("crpatterns web-app create hello --image us-docker.pkg.dev/my-project/apps/hello:1 --region us-central1 "
+           "--domain hello.example.com --member group:staff@example.com")
+app = new_group("Cloud Run behind an external HTTPS load balancer protected by Identity-Aware Proxy.",
+                examples(EXAMPLE, "crpatterns web-app status hello --region us-central1"))
 
 NameArg = Annotated[
     str, typer.Argument(metavar="NAME", help="App name: the Cloud Run service and the prefix of every resource.")
 ]
 
 
-@app.command("create")
+@app.command("create", cls=Command, epilog=examples(
+    f"{EXAMPLE} --dry-run",
+    f"{EXAMPLE} --yes",
+    f"{EXAMPLE} --dry-run --detailed-exitcode --format json > plan.json",
+    "crpatterns web-app create hello --image us-docker.pkg.dev/my-project/apps/hello:1 --region us-central1 "
+    "--iap-mode direct --member domain:example.com --yes"))
 @with_common_options("adopt", "enable_apis")
 def create(
     name: NameArg,
-    image: Annotated[str, typer.Option(help="Container image, e.g. us-docker.pkg.dev/P/REPO/IMG:TAG.")] = "",
+    image: Annotated[str, typer.Option(metavar="IMAGE", rich_help_panel=REQUIRED_FLAGS, show_default=False,
+                                       help="Container image, e.g. us-docker.pkg.dev/PROJECT/REPO/IMAGE:TAG.")] = "",
     region: RegionOpt = "",
-    domain: Annotated[list[str] | None, typer.Option("--domain", help="Domain served (repeatable).")] = None,
-    member: Annotated[list[str] | None, typer.Option("--member", help="Who may use the app through IAP "
-                                                      "(user:, group:, domain:, ...; repeatable).")] = None,
-    iap_mode: Annotated[str, typer.Option("--iap-mode", help="lb: IAP on a load balancer; direct: IAP on the "
-                                          "Cloud Run service itself.")] = "lb",
-    certificate_file: Annotated[str | None, typer.Option(help="PEM certificate (self-managed).")] = None,
-    private_key_file: Annotated[str | None, typer.Option(help="PEM private key of the certificate.")] = None,
-    address: Annotated[str | None, typer.Option(help="Existing reserved global address to use.")] = None,
+    domain: Annotated[list[str] | None, typer.Option(
+        "--domain", metavar="DOMAIN", rich_help_panel=REQUIRED_FLAGS,
+        help="Domain the load balancer serves, e.g. hello.example.com (repeatable; --iap-mode lb only).")] = None,
+    member: Annotated[list[str] | None, typer.Option(
+        "--member", metavar="MEMBER", rich_help_panel=REQUIRED_FLAGS,
+        help="Who may use the app through IAP: user:EMAIL, group:EMAIL, domain:DOMAIN, serviceAccount:EMAIL, "
+             "principal://... (repeatable).")] = None,
+    iap_mode: Annotated[str, typer.Option(
+        "--iap-mode", metavar="MODE", autocompletion=completes(IAP_MODES),
+        help=choice_help("Where IAP checks users. lb: on the load balancer; direct: on the Cloud Run service "
+                         "itself (no load balancer, the run.app URL).", IAP_MODES))] = "lb",
+    certificate_file: Annotated[str | None, typer.Option(
+        metavar="PEM_FILE", help="Self-managed certificate (PEM) instead of a Google-managed one.")] = None,
+    private_key_file: Annotated[str | None, typer.Option(metavar="PEM_FILE",
+                                                         help="PEM private key of --certificate-file.")] = None,
+    address: Annotated[str | None, typer.Option(metavar="ADDRESS_NAME",
+                                                help="Existing reserved global address to use (default: a new "
+                                                     "NAME-ip).")] = None,
     https_redirect: Annotated[bool, typer.Option("--https-redirect/--no-https-redirect",
                                                  help="Redirect port 80 to HTTPS.")] = True,
-    oauth_client_id: Annotated[str | None, typer.Option(help="Custom OAuth client for IAP.")] = None,
-    oauth_client_secret_file: Annotated[str | None, typer.Option(help="File holding the OAuth client secret.")] = None,
-    disable_default_url: Annotated[bool, typer.Option(help="Disable the run.app URL.")] = False,
+    oauth_client_id: Annotated[str | None, typer.Option(
+        metavar="CLIENT_ID", help="Custom OAuth client for IAP (default: the Google-managed client, users of "
+                                  "your organization only).")] = None,
+    oauth_client_secret_file: Annotated[str | None, typer.Option(
+        metavar="FILE", help="File holding the secret of --oauth-client-id (never printed).")] = None,
+    disable_default_url: Annotated[bool, typer.Option(help="Disable the run.app URL (--iap-mode lb).")] = False,
     *,
     common: Common,
 ) -> None:
@@ -62,7 +85,7 @@ def spec_from_flags(flags: dict[str, Any]) -> Any:
     address, https_redirect, oauth_client_id = flags["address"], flags["https_redirect"], flags["oauth_client_id"]
     members, domains = tuple(flags["member"] or ()), tuple(flags["domain"] or ())
 
-    check.name_and_region(name, region, get(PATTERN_NAME).resource_names(name))
+    region = check.name_and_region(name, region, get(PATTERN_NAME).resource_names(name))
     if not image:
         raise UsageError("--image is required: the container image to run, e.g. us-docker.pkg.dev/P/REPO/IMG:TAG.")
     check.image(image)
@@ -107,6 +130,7 @@ def spec_from_flags(flags: dict[str, Any]) -> Any:
                       disable_default_url=flags["disable_default_url"])
 
 
-add_destroy(app, PATTERN_NAME, NameArg, "Delete everything this app created, in reverse order, and nothing else.")
+add_destroy(app, PATTERN_NAME, NameArg, "Delete everything this app created, in reverse order, and nothing else.",
+            "hello")
 add_status(app, PATTERN_NAME, NameArg, "The app's address, DNS records, certificate, ingress, IAP and invokers; "
-           "exits 1 on a finding.")
+           "exits 1 on a finding.", "hello")

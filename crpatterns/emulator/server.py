@@ -11,7 +11,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from crpatterns.emulator.core.app import Emulator, ModuleFactory
 from crpatterns.emulator.core.latency import LatencyModel
 
-DEFAULT_PORT = 8085
+DEFAULT_PORT = 8095  # no Google emulator's default (crpatterns/cli/emulator.py says which are)
 
 
 @dataclass(frozen=True)

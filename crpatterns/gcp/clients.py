@@ -33,6 +33,7 @@ class Clients:
         self._lock = threading.Lock()
         self._cache: dict[str, Any] = {}
         self._credentials: Any = None
+        self._answered = threading.Event()  # something at the endpoint has answered (gcp/reachability.py)
 
     # -- plumbing -----------------------------------------------------------------------------
 
@@ -58,9 +59,11 @@ class Clients:
             return self._credentials
 
     def _prepare_session(self, session: Any) -> None:
-        import requests.adapters
+        from crpatterns.gcp.endpoint import ENV_VAR
+        from crpatterns.gcp.reachability import FailFastAdapter
 
-        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=self.pool_size)
+        adapter = FailFastAdapter(self.endpoint.emulator_host, ENV_VAR, self._answered, pool_connections=4,
+                                  pool_maxsize=self.pool_size)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         self.call_log.attach(session)

@@ -25,7 +25,7 @@ class Endpoint:
         if not host:
             return cls(None)
         if not re.fullmatch(r"[A-Za-z0-9.\-\[\]:]+:\d{1,5}", host):
-            raise UsageError(f"{ENV_VAR} must be HOST:PORT (for example 127.0.0.1:8085), got {host!r}.")
+            raise UsageError(f"{ENV_VAR} must be HOST:PORT (for example 127.0.0.1:8095), got {host!r}.")
         return cls(host)
 
     @property

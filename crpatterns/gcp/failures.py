@@ -29,6 +29,11 @@ def describe(error: BaseException, resource: str, call: str) -> ApiCallError:
     """`resource` like "compute.regionBackendServices my-api-backend", `call` like "insert"."""
     from google.api_core import exceptions as gexc
 
+    from crpatterns.gcp.reachability import EndpointUnreachable
+
+    if isinstance(error, EndpointUnreachable):
+        return error  # says all there is: no resource or call is at fault
+
     code = getattr(error, "code", None) if isinstance(error, gexc.GoogleAPICallError) else None
     if isinstance(error, gexc.GoogleAPICallError):
         message = error.message or str(error)

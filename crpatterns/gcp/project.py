@@ -1,6 +1,8 @@
-"""Which project a command acts on, in gcloud's order: --project, CLOUDSDK_CORE_PROJECT,
-GOOGLE_CLOUD_PROJECT, the active gcloud configuration, then the project of Application Default
-Credentials. Reading the gcloud configuration is a file read, not a gcloud call."""
+"""Which project and region a command acts on, in gcloud's order. Project: --project,
+CLOUDSDK_CORE_PROJECT, GOOGLE_CLOUD_PROJECT, the active gcloud configuration's core/project, then the
+project of Application Default Credentials. Region (the run/region property, as `gcloud run` reads it):
+--region, CLOUDSDK_RUN_REGION, then the active configuration's [run] region. Reading the gcloud
+configuration is a file read, not a gcloud call."""
 
 from __future__ import annotations
 
@@ -14,7 +16,13 @@ from crpatterns.errors import UsageError
 PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
 
 
-def _gcloud_config_project() -> str | None:
+REGION_ENV = "CLOUDSDK_RUN_REGION"
+REGION_PROPERTY = "run/region"
+
+
+def gcloud_property(section: str, key: str) -> str | None:
+    """A property of the active gcloud configuration (CLOUDSDK_ACTIVE_CONFIG_NAME, else the file
+    `active_config`, else "default"), or None."""
     config_dir = Path(os.environ.get("CLOUDSDK_CONFIG") or Path.home() / ".config" / "gcloud")
     name = os.environ.get("CLOUDSDK_ACTIVE_CONFIG_NAME")
     if not name:
@@ -27,7 +35,19 @@ def _gcloud_config_project() -> str | None:
         parser.read(config_dir / "configurations" / f"config_{name}")
     except configparser.Error:
         return None
-    return parser.get("core", "project", fallback=None) or None
+    return parser.get(section, key, fallback=None) or None
+
+
+def _gcloud_config_project() -> str | None:
+    return gcloud_property("core", "project")
+
+
+def default_region() -> tuple[str | None, str]:
+    """The region when --region is absent, and where it came from (named in an error about it)."""
+    from_env = os.environ.get(REGION_ENV, "").strip()
+    if from_env:
+        return from_env, REGION_ENV
+    return gcloud_property("run", "region"), f"the gcloud configuration's {REGION_PROPERTY}"
 
 
 def _adc_project() -> str | None:

@@ -56,6 +56,53 @@ class Intent:
     release: dict[ObservedKey, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class DnsRecord:
+    """A record the person must make at their DNS provider (the tool manages no DNS zone)."""
+
+    name: str
+    type: str
+    value: str
+
+
+@dataclass
+class Outputs:
+    """What a person or a pipeline needs once an app exists, built from what `status` reads: where it
+    is, how to reach and call it, what DNS to make, how far its certificates are, and what to do next.
+    Printed after create (to stderr when stdout is not a terminal), in the JSON result and in status."""
+
+    addresses: list[str] = field(default_factory=list)  # IPs clients connect to
+    urls: list[str] = field(default_factory=list)
+    dns_records: list[DnsRecord] = field(default_factory=list)
+    certificates: dict[str, str] = field(default_factory=dict)  # domain -> status (ACTIVE, PROVISIONING...)
+    call: str | None = None  # an example call, e.g. curl with an identity token
+    next_steps: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.addresses or self.urls or self.dns_records or self.certificates or self.call
+                    or self.next_steps)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"addresses": list(self.addresses), "urls": list(self.urls),
+                "dnsRecords": [{"name": r.name, "type": r.type, "value": r.value} for r in self.dns_records],
+                "certificates": [{"domain": d, "status": s} for d, s in self.certificates.items()],
+                "call": self.call, "nextSteps": list(self.next_steps)}
+
+    def lines(self) -> list[str]:
+        """The outputs as text, Terraform's way: one `name = value` a line, then the next steps."""
+        out = [f"address = {a}" for a in self.addresses]
+        out += [f"url = {u}" for u in self.urls]
+        out += [f"dns = {r.name} {r.type} {r.value}" for r in self.dns_records]
+        out += [f"certificate = {d} {s}" for d, s in self.certificates.items()]
+        if self.call:
+            out.append(f"call = {self.call}")
+        lines = ["Outputs:", *(f"  {line}" for line in out)] if out else []
+        if self.next_steps:
+            lines += ["Next steps:", *(f"  {step}" for step in self.next_steps)]
+        return lines
+
+
 @dataclass
 class StatusReport:
     """What `status` found, for people (text) and programs (JSON): the pattern's facts, the findings
@@ -72,11 +119,12 @@ class StatusReport:
     next_steps: list[str] = field(default_factory=list)
     healthy: str = "OK."  # the sentence that ends a report without findings
     repair: str = ""  # the command that repairs findings, e.g. "crpatterns web-app create"
+    outputs: Outputs = field(default_factory=Outputs)
 
     def to_json(self) -> dict[str, Any]:
         return {"pattern": self.pattern, "name": self.name, "project": self.project, "region": self.region,
                 "exists": self.exists, **self.details, "findings": list(self.findings),
-                "nextSteps": list(self.next_steps)}
+                "nextSteps": list(self.next_steps), "outputs": self.outputs.to_json()}
 
     def text(self) -> str:
         out = [f'{self.pattern} "{self.name}" in project {self.project} ({self.region}):']
@@ -124,10 +172,16 @@ class Pattern(ABC):
         """The Compute names derived from the app's name (checked as input before any call)."""
         return {}
 
+    def outputs(self, session: Session, target: Teardown) -> Outputs:
+        """After an apply (and in status): addresses, URLs, DNS records, certificates, an example call,
+        next steps. Reads only. This default takes them from `status`; a pattern whose status also plans
+        (to report drift) overrides it with its reads alone."""
+        return self.status(session, target).outputs
+
     def next_steps(self, session: Session, spec: Spec) -> list[str]:
         """After an apply: what the person still has to do (DNS records, how to call the app)."""
-        return self.status(session, Teardown(name=spec.name, region=spec.region, project=spec.project,
-                                             project_number=spec.project_number)).next_steps
+        return self.outputs(session, Teardown(name=spec.name, region=spec.region, project=spec.project,
+                                              project_number=spec.project_number)).next_steps
 
     @cached_property
     def owned_kinds(self) -> tuple[str, ...]:

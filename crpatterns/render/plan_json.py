@@ -1,12 +1,16 @@
-"""`--format json`: one document on stdout, the plan as data."""
+"""`--format json`: one document on stdout, the plan as data. Its shape is
+crpatterns/render/output.schema.json (`formatVersion` changes when a field changes meaning or goes)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from crpatterns.engine.model import Change, Plan, Step
+from crpatterns.engine.model import Action, Change, Plan, Step
+from crpatterns.render.fields import create_fields, narrowed
 from crpatterns.render.vocabulary import SENSITIVE
+
+FORMAT_VERSION = "1.0"
 
 
 def _value(change: Change, value: Any) -> Any:
@@ -20,11 +24,7 @@ def step_json(step: Step) -> dict[str, Any]:
         "name": step.name,
         "scope": step.scope.region or "global",
         "project": step.scope.project,
-        "changes": [
-            {"field": c.field, "before": _value(c, c.before), "after": _value(c, c.after),
-             **({"forcesReplacement": True} if c.forces_replace else {})}
-            for c in step.changes
-        ],
+        "changes": _changes(step),
     }
     if step.role:
         item["role"] = step.role
@@ -37,6 +37,17 @@ def step_json(step: Step) -> dict[str, Any]:
     if step.notes:
         item["notes"] = list(step.notes)
     return item
+
+
+def _changes(step: Step) -> list[dict[str, Any]]:
+    """A create: every desired attribute (before null). Otherwise the fields that differ, narrowed as the
+    text plan shows them."""
+    if step.action is Action.CREATE:
+        return [{"field": path, "before": None, "after": SENSITIVE if secret else value}
+                for path, value, secret in create_fields(step)]
+    return [{"field": c.field, "before": _value(c, c.before), "after": _value(c, c.after),
+             **({"forcesReplacement": True} if c.forces_replace else {})}
+            for change in step.changes for c in narrowed(change)]
 
 
 def _actions(plan: Plan) -> list[dict[str, Any]]:
@@ -65,6 +76,7 @@ def _actions(plan: Plan) -> list[dict[str, Any]]:
 
 def plan_document(plan: Plan, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     document = {
+        "formatVersion": FORMAT_VERSION,
         "pattern": plan.pattern,
         "name": plan.app,
         "project": plan.project,

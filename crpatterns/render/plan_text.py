@@ -6,14 +6,15 @@ import json
 from typing import Any
 
 from crpatterns.engine.model import Action, Change, Ownership, Plan, Step
+from crpatterns.render.fields import create_fields, narrowed
 from crpatterns.render.vocabulary import NO_CHANGES, SENSITIVE, SYMBOL, summary_line
 
 MAX_CREATE_FIELDS = 14
-_HIDDEN_FIELDS = (
+# The ownership marker: the same on every resource, said once in the README instead of on every create
+# (the JSON plan carries it).
+MARKER_FIELDS = (
     "labels.managed-by", "labels.crpatterns-app", "labels.crpatterns-pattern", "labels.crpatterns-role",
     "description",
-    # IAM binding bookkeeping: how the tool applies the binding, not part of the policy
-    "mode", "agents", "agentProject", "refusedMembers",
 )
 
 
@@ -23,15 +24,6 @@ def show(value: Any) -> str:
     if value is None:
         return "(none)"
     return json.dumps(value, sort_keys=True, separators=(", ", ": "))
-
-
-def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
-    if isinstance(value, dict) and value:
-        out: list[tuple[str, Any]] = []
-        for key, item in value.items():
-            out.extend(_flatten(item, f"{prefix}{key}."))
-        return out
-    return [(prefix.rstrip("."), value)]
 
 
 def _where(step: Step) -> str:
@@ -60,15 +52,13 @@ def step_lines(step: Step) -> list[str]:
     lines = [head]
     detail: list[str] = []
     if step.action is Action.CREATE and step.body:
-        sensitive = step.desired.sensitive if step.desired else ()
-        fields = [(k, v) for k, v in _flatten(step.body) if k not in _HIDDEN_FIELDS]
-        for key, value in fields[:MAX_CREATE_FIELDS]:
-            secret = any(key == s or key.startswith(s + ".") for s in sensitive)
+        fields = [f for f in create_fields(step) if f[0] not in MARKER_FIELDS]
+        for key, value, secret in fields[:MAX_CREATE_FIELDS]:
             detail.append(f"{key}: {SENSITIVE if secret else show(value)}")
         if len(fields) > MAX_CREATE_FIELDS:
             detail.append(f"... and {len(fields) - MAX_CREATE_FIELDS} more fields")
     elif step.action in (Action.UPDATE, Action.REPLACE):
-        detail.extend(_change_line(c) for c in step.changes)
+        detail.extend(_change_line(n) for c in step.changes for n in narrowed(c))
     detail.extend(f"note: {n}" for n in step.notes)
     lines.extend(f"    {d}" for d in detail)
     return lines

@@ -18,6 +18,13 @@ PAST = {
     Action.DELETE: "deleted",
     Action.NOOP: "unchanged",
 }
+DOING = {
+    Action.CREATE: "creating",
+    Action.UPDATE: "updating",
+    Action.REPLACE: "replacing",
+    Action.DELETE: "deleting",
+    Action.NOOP: "checking",
+}
 SENSITIVE = "(sensitive)"
 NO_CHANGES = "No changes. The infrastructure matches the configuration."
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from crpatterns.patterns.base import Intent, Pattern, Spec, StatusReport, Teardown, compute_names
+from crpatterns.patterns.base import Intent, Outputs, Pattern, Spec, StatusReport, Teardown, compute_names
 from crpatterns.patterns.internal_api import checks, desired
 from crpatterns.patterns.internal_api.spec import APIS, HTTPS_PORT, PATTERN_NAME, Facts, InternalApiSpec, Names
 from crpatterns.session import Session
@@ -34,6 +34,11 @@ class InternalApi(Pattern):
         from crpatterns.patterns.internal_api import status
 
         return status.status(session, target, self)
+
+    def outputs(self, session: Session, target: Teardown) -> Outputs:
+        from crpatterns.patterns.internal_api import status
+
+        return status.outputs_of(session, target)
 
     def examples(self) -> Iterable[tuple[Spec, Any]]:
         base = dict(name="x", region="us-central1", project="p", project_number="1", image="i", network="n",

@@ -10,7 +10,7 @@ from crpatterns.errors import PlanError
 from crpatterns.gcp.load_balancing import active_proxy_subnet
 from crpatterns.kinds.iam import members_for
 from crpatterns.kinds.keys import KindKey
-from crpatterns.patterns.base import StatusReport, Teardown
+from crpatterns.patterns.base import Outputs, StatusReport, Teardown
 from crpatterns.patterns.common import INVOKER_ROLE, PUBLIC_MEMBERS
 from crpatterns.patterns.internal_api.desired import INVOKERS_ANNOTATION, creator, rule_port
 from crpatterns.patterns.internal_api.spec import HTTPS_PORT, PATTERN_NAME, InternalApiSpec, Names
@@ -58,13 +58,16 @@ def survey(session: Session, target: Teardown) -> dict[str, Any]:
     return report
 
 
+def url(report: dict[str, Any]) -> str:
+    scheme = "https" if report["port"] == HTTPS_PORT else "http"
+    return f"{scheme}://{report['ip']}/"
+
+
 def call_example(report: dict[str, Any]) -> str:
     """How to call the API from a VM in the VPC (from another region only with global access)."""
-    scheme = "https" if report["port"] == HTTPS_PORT else "http"
-    url = f"{scheme}://{report['ip']}/"
     if report.get("invokerIamDisabled"):
-        return f"curl {url}"
-    return f'curl -H "Authorization: Bearer $(gcloud auth print-identity-token)" {url}'
+        return f"curl {url(report)}"
+    return f'curl -H "Authorization: Bearer $(gcloud auth print-identity-token)" {url(report)}'
 
 
 def findings(name: str, region: str, report: dict[str, Any]) -> list[str]:
@@ -98,6 +101,21 @@ def spec_from(session: Session, target: Teardown, report: dict[str, Any]) -> Int
         invoker_iam_disabled=report.get("invokerIamDisabled", False))
 
 
+def outputs(report: dict[str, Any]) -> Outputs:
+    """The internal address and URL, and how to call the API from the VPC (clients in the region only,
+    unless global access is on)."""
+    if not report.get("call"):
+        return Outputs()
+    reach = "any region" if report.get("globalAccess") else "the region"
+    return Outputs(addresses=[report["ip"]], urls=[url(report)], call=report["call"],
+                   next_steps=[f"Call it from a VM in network {report['network']} ({reach}): {report['call']}"])
+
+
+def outputs_of(session: Session, target: Teardown) -> Outputs:
+    """Outputs from the reads alone (no drift plan): what a create prints once it is done."""
+    return outputs(survey(session, target))
+
+
 def status(session: Session, target: Teardown, pattern: Any) -> StatusReport:
     from crpatterns.patterns.planning import drift_findings, plan_spec
 
@@ -114,7 +132,8 @@ def status(session: Session, target: Teardown, pattern: Any) -> StatusReport:
     steps = [f"Call it from the VPC: {report['call']}"] if report.get("call") else []
     return StatusReport(PATTERN_NAME, target.name, session.project, target.region, report.get("exists", False),
                         details={k: v for k, v in report.items() if k not in hidden}, lines=text_lines(report),
-                        findings=found, next_steps=steps, healthy=HEALTHY, repair="crpatterns internal-api create")
+                        findings=found, next_steps=steps, healthy=HEALTHY, repair="crpatterns internal-api create",
+                        outputs=outputs(report))
 
 
 def text_lines(report: dict[str, Any]) -> list[str]:

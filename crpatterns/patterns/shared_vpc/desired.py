@@ -40,6 +40,7 @@ from crpatterns.patterns.shared_vpc.grants import Grant, decode_grants, encode_g
 from crpatterns.patterns.shared_vpc.spec import (
     CONNECTED_LABEL,
     DEFAULT_INGRESS,
+    EGRESS,
     HOST_GRANTS,
     KNOWN_INGRESS,
     PATTERN_NAME,
@@ -49,6 +50,8 @@ from crpatterns.patterns.shared_vpc.spec import (
     EnableSpec,
     HostFacts,
 )
+
+ALL_TRAFFIC = EGRESS["all-traffic"]
 
 
 def is_tool_created(service: dict[str, Any] | None, name: str) -> bool:
@@ -157,10 +160,15 @@ def _service(spec: EnableSpec, service: dict[str, Any] | None, added: set[Grant]
         body["annotations"] = annotations
     if service is None:
         body["template"]["containers"] = [{"image": spec.image}]
+    # The revision fails unless the attachment and the agent's grants exist when it starts
+    # (https://cloud.google.com/run/docs/configuring/shared-vpc-direct-vpc, "Set up IAM permissions"). Private
+    # Google Access matters only when all egress goes through the VPC (discovery run.v2 VpcAccess.egress
+    # ALL_TRAFFIC: "All outbound traffic is routed through the VPC"): then the revision's calls to Google APIs
+    # need it (https://cloud.google.com/vpc/docs/private-google-access); with PRIVATE_RANGES_ONLY they leave
+    # the normal way, so the service does not wait for it.
+    needs = ("attachment", "network-user", "network-viewer") + (("subnet",) if spec.egress == ALL_TRAFFIC else ())
     return Desired("service", KindKey.RUN_SERVICES, spec.name, Scope(spec.project, spec.region), body,
-                   ownership=Ownership.OWNED if owned else Ownership.SHARED,
-                   # The revision fails unless the grants and the attachment exist when it starts.
-                   depends_on=("attachment", "network-user", "network-viewer", "subnet"))
+                   ownership=Ownership.OWNED if owned else Ownership.SHARED, depends_on=needs)
 
 
 # -- disable -------------------------------------------------------------------------------------
@@ -177,6 +185,8 @@ def disable(spec: DisableSpec, service: dict[str, Any] | None, others: list[dict
     if service is None:
         raise PlanError(f"Cloud Run service {spec.name} does not exist in {spec.region} of project {spec.project}. "
                         "Check the name, --region and --project.")
+    if spec.delete_service:
+        return delete_service(spec, service, others, agent_subnets)
     warnings: list[str] = []
     notes: list[str] = []
     body: dict[str, Any] = {
@@ -204,6 +214,31 @@ def disable(spec: DisableSpec, service: dict[str, Any] | None, others: list[dict
         warnings.extend(reason for reason in kept.values())
     resources.insert(0, Desired("service", KindKey.RUN_SERVICES, spec.name, Scope(spec.project, spec.region), body,
                                 ownership=Ownership.OWNED if owned else Ownership.SHARED, notes=tuple(notes)))
+    return Intent(resources, warnings)
+
+
+def delete_service(spec: DisableSpec, service: dict[str, Any], others: list[dict[str, Any]],
+                   agent_subnets: dict[str, set[str]]) -> Intent:
+    """`disable --delete-service`: the service is desired no more, so the plan deletes it (the engine deletes
+    what is marked for the app and wanted no more), and with --revoke-host-access the tool's host grants
+    go too, after it. Only a service `enable --image` created: any other is refused, whatever its name."""
+    if not is_tool_created(service, spec.name):
+        raise PlanError(f"Cloud Run service {spec.name} in {spec.region} was not created by crpatterns (its labels do "
+                        f"not name app {spec.name} and pattern {PATTERN_NAME}), so --delete-service leaves it. Run "
+                        "disable without --delete-service to disconnect it, and delete it yourself if you mean to "
+                        f"(gcloud run services delete {spec.name} --region {spec.region}).")
+    resources: list[Desired] = []
+    warnings: list[str] = []
+    if spec.revoke:
+        revoked, kept = revocations(spec, service, others, agent_subnets)
+        for index, grant in enumerate(revoked, start=1):
+            resources.append(grant.desired(f"revoke-{index}", spec.agent, BindingMode.ABSENT, notes=(
+                "removes only what crpatterns added when it enabled this service",)))
+        warnings.extend(f"{reason} crpatterns keeps no record of it once the service is deleted: remove it "
+                        "yourself when nothing uses the subnet." for reason in kept.values())
+    elif decode_grants(_annotation(service, HOST_GRANTS)):
+        warnings.append("The host-side grants crpatterns added for this service stay, and their record goes with "
+                        "the service: add --revoke-host-access to remove them too.")
     return Intent(resources, warnings)
 
 

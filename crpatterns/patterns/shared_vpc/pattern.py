@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from crpatterns.patterns.base import Intent, Pattern, Spec, StatusReport, Teardown
+from crpatterns.patterns.base import Intent, Outputs, Pattern, Spec, StatusReport, Teardown
 from crpatterns.patterns.shared_vpc import desired
 from crpatterns.patterns.shared_vpc.checks import check_spec
 from crpatterns.patterns.shared_vpc.grants import decode_grants
@@ -59,6 +59,11 @@ class SharedVpc(Pattern):
         from crpatterns.patterns.shared_vpc import status
 
         return status.status(session, target, self)
+
+    def outputs(self, session: Session, target: Teardown) -> Outputs:
+        from crpatterns.patterns.shared_vpc import status
+
+        return status.outputs_of(session, target)
 
     def examples(self) -> Iterable[tuple[Spec, Any]]:
         spec = EnableSpec(name="x", region="us-central1", project="p", project_number="1", host="h", network="n",

@@ -64,6 +64,7 @@ class EnableSpec(Spec):
 @dataclass(frozen=True, kw_only=True)
 class DisableSpec(Spec):
     revoke: bool = False
+    delete_service: bool = False  # only a service `enable --image` created (is_tool_created)
 
     @property
     def agent(self) -> str:

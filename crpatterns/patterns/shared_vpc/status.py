@@ -9,7 +9,7 @@ from crpatterns.engine.model import Scope
 from crpatterns.errors import PlanError
 from crpatterns.kinds.iam import members_for
 from crpatterns.kinds.keys import KindKey
-from crpatterns.patterns.base import StatusReport, Teardown
+from crpatterns.patterns.base import Outputs, StatusReport, Teardown
 from crpatterns.patterns.common import (
     INVOKER_ROLE,
     NETWORK_USER_ROLE,
@@ -89,6 +89,7 @@ def survey(session: Session, target: Teardown) -> dict[str, Any]:
         host=subnet_path.split("/")[1] if subnet_path else None,
         createdByCrpatterns=is_tool_created(found, name),
         invokers=sorted(members_for(policy, INVOKER_ROLE)),
+        uri=found.get("uri"),
         failure=terminal.get("message") if terminal.get("state") == "CONDITION_FAILED" else None,
     )
     if not subnet_path:
@@ -135,6 +136,22 @@ def spec_from(session: Session, target: Teardown, report: dict[str, Any]) -> Ena
         ingress=ingress if ingress in INGRESS.values() else INGRESS["internal"])
 
 
+def outputs(report: dict[str, Any]) -> Outputs:
+    """The service's URL, reachable through the Shared VPC only, and how to call it from there."""
+    if not report.get("exists") or not report.get("uri") or not report.get("subnet"):
+        return Outputs()
+    call = f'curl -H "Authorization: Bearer $(gcloud auth print-identity-token)" {report["uri"]}'
+    network = report.get("networkName") or report["subnet"]
+    return Outputs(urls=[report["uri"]], call=call,
+                   next_steps=[f"Call it from a VM in {report['host']}'s network {network} (ingress is internal): "
+                               f"{call}"])
+
+
+def outputs_of(session: Session, target: Teardown) -> Outputs:
+    """Outputs from the reads alone (no drift plan): what an enable prints once it is done."""
+    return outputs(survey(session, target))
+
+
 def status(session: Session, target: Teardown, pattern: Any) -> StatusReport:
     from crpatterns.patterns.planning import drift_findings, plan_spec
 
@@ -150,7 +167,8 @@ def status(session: Session, target: Teardown, pattern: Any) -> StatusReport:
     hidden = ("exists", "subnetName", "networkName")
     return StatusReport(PATTERN_NAME, target.name, session.project, target.region, report.get("exists", False),
                         details={k: v for k, v in report.items() if k not in hidden}, lines=text_lines(report),
-                        findings=found, healthy=HEALTHY, repair="crpatterns shared-vpc enable")
+                        findings=found, healthy=HEALTHY, repair="crpatterns shared-vpc enable",
+                        outputs=outputs(report))
 
 
 def _yes_no(value: Any) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from crpatterns.patterns.base import Intent, Pattern, Spec, StatusReport, Teardown, compute_names
+from crpatterns.patterns.base import Intent, Outputs, Pattern, Spec, StatusReport, Teardown, compute_names
 from crpatterns.patterns.web_app import desired
 from crpatterns.patterns.web_app.spec import APIS, DIRECT_MODE, PATTERN_NAME, Names, WebAppSpec
 from crpatterns.session import Session
@@ -36,6 +36,11 @@ class WebApp(Pattern):
         from crpatterns.patterns.web_app import status
 
         return status.status(session, target, self)
+
+    def outputs(self, session: Session, target: Teardown) -> Outputs:
+        from crpatterns.patterns.web_app import status
+
+        return status.outputs_of(session, target)
 
     def examples(self) -> Iterable[tuple[Spec, Any]]:
         base = dict(name="x", region="us-central1", project="p", project_number="1", image="i",

@@ -9,7 +9,7 @@ from crpatterns.engine.model import Scope
 from crpatterns.errors import PlanError
 from crpatterns.kinds.iam import members_for
 from crpatterns.kinds.keys import KindKey
-from crpatterns.patterns.base import StatusReport, Teardown
+from crpatterns.patterns.base import DnsRecord, Outputs, StatusReport, Teardown
 from crpatterns.patterns.common import IAP_ACCESSOR_ROLE, INVOKER_ROLE, PUBLIC_MEMBERS, iap_agent
 from crpatterns.patterns.web_app.desired import iap_resource
 from crpatterns.patterns.web_app.reads import proxy_certificates
@@ -139,6 +139,26 @@ def next_steps(name: str, region: str, project: str, report: dict[str, Any]) -> 
     return steps
 
 
+def outputs(name: str, region: str, project: str, report: dict[str, Any]) -> Outputs:
+    """The load balancer's IP, the URLs, the DNS A records to make and each domain's certificate status;
+    in direct mode the run.app URL (IAP guards it)."""
+    steps = next_steps(name, region, project, report)
+    if not report.get("exists"):
+        return Outputs()
+    if report.get("mode") == DIRECT_MODE:
+        return Outputs(urls=[report["uri"]] if report.get("uri") else [], next_steps=steps)
+    ip, domains = report.get("ip"), report.get("domains", [])
+    return Outputs(addresses=[ip] if ip else [], urls=[f"https://{d}/" for d in domains],
+                   dns_records=[DnsRecord(d, "A", ip) for d in domains] if ip else [],
+                   certificates={d: report.get("certificateStatus", {}).get(d, "") for d in domains},
+                   next_steps=steps)
+
+
+def outputs_of(session: Session, target: Teardown) -> Outputs:
+    """Outputs from the reads alone (no drift plan): what a create prints once it is done."""
+    return outputs(target.name, target.region, session.project, survey(session, target))
+
+
 def status(session: Session, target: Teardown, pattern: Any) -> StatusReport:
     from crpatterns.patterns.planning import drift_findings, plan_spec
 
@@ -155,7 +175,8 @@ def status(session: Session, target: Teardown, pattern: Any) -> StatusReport:
     return StatusReport(PATTERN_NAME, target.name, session.project, target.region, report.get("exists", False),
                         details=details, lines=text_lines(report), findings=found,
                         next_steps=next_steps(target.name, target.region, session.project, report),
-                        healthy=HEALTHY, repair="crpatterns web-app create")
+                        healthy=HEALTHY, repair="crpatterns web-app create",
+                        outputs=outputs(target.name, target.region, session.project, report))
 
 
 def text_lines(report: dict[str, Any]) -> list[str]:
