@@ -38,11 +38,26 @@ def backoff(attempt: int) -> float:
 
 
 def with_retry(call: Callable[[], T], attempts: int = MAX_ATTEMPTS) -> T:
-    for attempt in range(attempts):
+    """Calls through the process-wide throttle (crpatterns/gcp/throttle.py): quota answers shrink the
+    number of calls in flight and are retried as long as the run makes progress; other transient errors
+    are retried `attempts` times."""
+    from crpatterns.gcp.throttle import THROTTLE, is_quota
+
+    attempt = 0
+    quota_waits = 0
+    while True:
         try:
-            return call()
+            with THROTTLE.slot():
+                answer = call()
+            THROTTLE.succeeded()
+            return answer
         except Exception as error:
-            if attempt == attempts - 1 or not is_transient(error):
+            if is_quota(error) and THROTTLE.patient():
+                THROTTLE.throttled()
+                quota_waits += 1
+                time.sleep(backoff(min(quota_waits, 6)))
+                continue
+            attempt += 1
+            if attempt >= attempts or not is_transient(error):
                 raise
-            time.sleep(backoff(attempt))
-    raise AssertionError("unreachable")
+            time.sleep(backoff(attempt - 1))

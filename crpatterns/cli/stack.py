@@ -1,0 +1,420 @@
+"""`crpatterns plan -f STACK` and `crpatterns apply`: many apps as code, reviewed plans applied exactly.
+
+One process for the whole stack: one session (shared clients), every app's reads at once, one
+dependency graph for the apply, `--parallelism` bounding the API calls of all apps together, and quota
+answers slowing the whole run down (crpatterns/gcp/throttle.py). A saved plan is applied exactly as it
+was reviewed, or refused before any call if anything it touches changed since (crpatterns/engine/
+plan_file.py), or if it was made for another project or endpoint.
+"""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from crpatterns.cli.options import (
+    Common,
+    DetailedExitOpt,
+    EnableApisOpt,
+    FormatOpt,
+    ParallelismOpt,
+    ProjectOpt,
+    VerboseOpt,
+    YesOpt,
+)
+from crpatterns.errors import ExitCode, PlanError, UsageError
+
+PLAN_KIND = "crpatterns-plan"
+StackOpt = Annotated[str, typer.Option("--file", "-f", metavar="STACK.yaml", help="The stack file.")]
+OutOpt = Annotated[str | None, typer.Option("--out", metavar="PLAN.json", help="Save the plan to apply later, "
+                                            "exactly as reviewed, with `crpatterns apply PLAN.json`.")]
+PruneOpt = Annotated[bool, typer.Option("--prune", help="Also destroy the apps crpatterns manages in the project "
+                                        "(in the stack's regions) that the stack no longer lists.")]
+
+
+@dataclass
+class AppPlan:
+    """One app's part of a stack plan."""
+
+    pattern: str
+    name: str
+    plan: Any  # engine.model.Plan
+    sources: dict[str, Any]  # secret value -> SecretSource
+    pruned: bool = False
+
+
+# -- building specs from the stack ---------------------------------------------------------------------
+
+
+def specs_of(stack: Any, project: str | None) -> list[tuple[Any, Any, Any]]:
+    """(app, pattern, spec) for every app, each app's flags checked as the command line checks them."""
+    from crpatterns.cli.options import Common
+    from crpatterns.cli.stack_file import app_error, pattern_commands
+    from crpatterns.patterns.registry import get
+
+    commands = pattern_commands()
+    common = Common(project=project, format="text", dry_run=False, yes=False, parallelism=8, verbose=False)
+    found = []
+    for app in stack.apps:
+        try:
+            spec = commands[app.pattern].spec_from_flags({**app.flags, "common": common})
+        except UsageError as error:
+            raise app_error(stack, app, error) from None
+        found.append((app, get(app.pattern), spec))
+    check_collisions(stack, found)
+    return found
+
+
+def check_collisions(stack: Any, apps: list[tuple[Any, Any, Any]]) -> None:
+    """Two apps whose resources would have the same name: the same Cloud Run service in a region, or the
+    same Compute name (each pattern derives its names from the app's name)."""
+    taken: dict[tuple[str, ...], Any] = {}
+    for app, pattern, spec in apps:
+        names = [("run service", spec.region, spec.name)]
+        names += [("compute", name) for name in pattern.resource_names(spec.name).values()]
+        for name in names:
+            other = taken.get(name)
+            if other is not None and other is not app:
+                raise UsageError(
+                    f"{stack.file}:{app.line}: apps[{app.index}] ({app.pattern} {app.name!r}) would make "
+                    f"{name[0]} {name[-1]!r}, as apps[{other.index}] ({other.pattern} {other.name!r}, line "
+                    f"{other.line}) does; rename one of them.")
+            taken[name] = app
+
+
+def secret_sources(flags: dict[str, Any]) -> dict[str, Any]:
+    """Each sensitive value an app's spec may hold, mapped to the file it came from, as the CLI read it:
+    the whole text (a key), its stripped text (a secret), or its certificate blocks."""
+    from crpatterns.cli.validation import certificate_blocks
+    from crpatterns.engine.plan_file import SecretSource
+
+    sources: dict[str, Any] = {}
+    for param, value in flags.items():
+        if param.endswith("_file") and isinstance(value, str) and value:
+            try:
+                text = Path(value).read_text()
+            except OSError:
+                continue
+            sources[text] = SecretSource(value, "raw")
+            sources[text.strip()] = SecretSource(value, "text")
+            sources.setdefault(certificate_blocks(text)[0], SecretSource(value, "certificates"))
+    return sources
+
+
+def read_secret_source(source: dict[str, Any]) -> str:
+    from crpatterns.cli.validation import certificate_blocks
+
+    text = Path(source["file"]).read_text()
+    return {"raw": text, "text": text.strip(), "certificates": certificate_blocks(text)[0]}[source["reader"]]
+
+
+# -- planning ------------------------------------------------------------------------------------------
+
+
+def plan_stack(common: Any, console: Any, file: str, prune: bool) -> tuple[Any, list[AppPlan]]:
+    """Reads and plans every app of the stack at once; with --prune, the apps to destroy too."""
+    from crpatterns.cli.stack_file import load
+    from crpatterns.patterns.base import Teardown
+    from crpatterns.patterns.planning import plan_spec
+    from crpatterns.patterns.registry import get
+    from crpatterns.session import open_session
+
+    stack = load(file)
+    project = common.project or stack.project
+    if not project:
+        raise UsageError(f"{file}: the stack names no project: add `project: ID` at the top, or pass --project.")
+    apps = specs_of(stack, project)
+    apis = tuple(sorted({api for _, pattern, _ in apps for api in pattern.apis}))
+    session = open_session(project, apis, parallelism=common.parallelism,
+                           enable_apis=common.enable_apis and not common.dry_run,
+                           log=console.debug if common.verbose else None, say=console.say)
+    work: list[tuple[str, str, Any, Any, dict[str, Any], bool]] = [
+        (app.pattern, app.name, pattern, spec.in_project(session.project, session.number), app.flags, False)
+        for app, pattern, spec in apps]
+    if prune:
+        from crpatterns.patterns.inventory import managed_apps
+
+        listed = {(app.pattern, app.name) for app, _, _ in apps}
+        regions = tuple(sorted({spec.region for _, _, spec in apps}))
+        for found in managed_apps(session, regions):
+            if (found.pattern, found.name) not in listed:
+                for region in found.regions or regions[:1]:
+                    target = Teardown(name=found.name, region=region, project=session.project,
+                                      project_number=session.number)
+                    work.append((found.pattern, found.name, get(found.pattern), target, {}, True))
+
+    def plan_one(item: tuple[str, str, Any, Any, dict[str, Any], bool]) -> AppPlan:
+        pattern_name, name, pattern, spec, flags, pruned = item
+        plan, _ = plan_spec(session, pattern, spec, adopt=bool(flags.get("adopt")))
+        return AppPlan(pattern_name, name, plan, secret_sources(flags), pruned)
+
+    with ThreadPoolExecutor(max_workers=max(1, min(common.parallelism, len(work) or 1)),
+                            thread_name_prefix="app") as pool:
+        plans = list(pool.map(plan_one, work))
+    return session, plans
+
+
+def summary(plans: list[AppPlan]) -> dict[str, int]:
+    total = {"create": 0, "update": 0, "replace": 0, "delete": 0}
+    for app in plans:
+        for action, count in app.plan.counts().items():
+            total[action] += count
+    return total
+
+
+def summary_sentence(plans: list[AppPlan]) -> str:
+    total = summary(plans)
+    changed = sum(1 for p in plans if p.plan.has_changes)
+    return (f"Stack: {total['create']} to add, {total['update']} to change, {total['replace']} to replace, "
+            f"{total['delete']} to destroy ({changed} of {len(plans)} apps change).")
+
+
+def show(common: Any, console: Any, file: str, session: Any, plans: list[AppPlan], extra: dict[str, Any]) -> None:
+    from crpatterns.render.plan_json import dumps, plan_document
+    from crpatterns.render.plan_text import render
+
+    if common.format == "json":
+        console.data(dumps({"formatVersion": 1, "stack": file, "project": session.project,
+                            "apps": [{**plan_document(p.plan), **({"pruned": True} if p.pruned else {})}
+                                     for p in plans],
+                            "summary": summary(plans), **extra}))
+        return
+    sections = []
+    for app in plans:
+        text = render(app.plan)
+        if app.pruned:
+            text = text.replace(":\n", " (not in the stack: --prune destroys it):\n", 1)
+        sections.append(text)
+    console.data("\n\n".join([*sections, summary_sentence(plans)]))
+
+
+# -- saved plans -------------------------------------------------------------------------------------------
+
+
+def endpoint_name() -> str:
+    from crpatterns.gcp.endpoint import Endpoint
+
+    endpoint = Endpoint.from_env()
+    return f"emulator {endpoint.emulator_host}" if endpoint.is_emulator else "Google Cloud"
+
+
+def save(path: str, file: str, session: Any, plans: list[AppPlan]) -> None:
+    from crpatterns.engine.plan_file import FORMAT_VERSION, digest, plan_dict, resource_key
+
+    apps = []
+    for app in plans:
+        read: dict[str, str | None] = {}
+        for step in app.plan.steps:
+            if step.actual is not None:
+                read[resource_key(step.kind, step.actual.scope, step.actual.name)] = digest(step.actual.body)
+            elif step.desired is not None and step.action.value in ("create", "replace"):
+                read[resource_key(step.kind, step.scope, step.name)] = None
+        try:
+            saved = plan_dict(app.plan, app.sources, read)
+        except ValueError as error:
+            raise UsageError(f"{app.pattern} {app.name!r}: {error}.") from None
+        apps.append({**saved, "pruned": app.pruned})
+    document = {"kind": PLAN_KIND, "formatVersion": FORMAT_VERSION, "stack": file, "project": session.project,
+                "endpoint": endpoint_name(), "apps": apps}
+    try:
+        Path(path).write_text(json.dumps(document, indent=1, default=str) + "\n")
+    except OSError as error:
+        raise UsageError(f"--out {path} cannot be written: {error}.") from None
+
+
+def load_saved(path: str) -> dict[str, Any]:
+    from crpatterns.engine.plan_file import FORMAT_VERSION
+
+    try:
+        document = json.loads(Path(path).read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UsageError(f"PLAN {path} cannot be read as a saved plan: {error}.") from None
+    if not isinstance(document, dict) or document.get("kind") != PLAN_KIND:
+        raise UsageError(f"PLAN {path} is not a plan saved by `crpatterns plan --out`.")
+    if document.get("formatVersion") != FORMAT_VERSION:
+        raise UsageError(f"PLAN {path} has format version {document.get('formatVersion')}; this crpatterns "
+                         f"applies version {FORMAT_VERSION}: plan again.")
+    return document
+
+
+def refuse_if_stale(session: Any, document: dict[str, Any], path: str) -> None:
+    """Everything the plan touches must look as it did when the plan was made (volatile fields aside),
+    and every secret file must hold what was planned."""
+    from crpatterns.concurrency import together
+    from crpatterns.engine.model import Scope
+    from crpatterns.engine.plan_file import digest, secret_hash, secrets_in
+
+    reads = {}
+    for app in document["apps"]:
+        for key in app["read"]:
+            kind, where, name = key.split(" ", 2)
+            project, _, region = where.partition("/")
+            scope = Scope(project, None if region == "global" else region)
+            reads[key] = (lambda k=kind, s=scope, n=name: session.writers[k].read(s, n))
+    now = together(session.parallelism, reads)
+    for app in document["apps"]:
+        for key, then in app["read"].items():
+            if digest(now[key]) != then:
+                what = "was created" if then is None else ("was deleted" if now[key] is None else "changed")
+                raise PlanError(f"The saved plan {path} is stale: {key} {what} since it was made. Plan again "
+                                "(crpatterns plan -f STACK --out PLAN) and review the new plan.")
+        for step in app["steps"]:
+            for secret in secrets_in(step.get("body")):
+                try:
+                    value = read_secret_source(secret)
+                except OSError as error:
+                    raise PlanError(f"The saved plan {path} needs {secret['file']}, which cannot be read: "
+                                    f"{error}.") from None
+                if secret_hash(value) != secret["sha256"]:
+                    raise PlanError(f"The saved plan {path} is stale: {secret['file']} changed since it was made. "
+                                    "Plan again.")
+
+
+def plans_from_saved(document: dict[str, Any]) -> list[AppPlan]:
+    from crpatterns.engine.plan_file import fill_secrets, plan_from, secrets_in
+
+    plans = []
+    for app in document["apps"]:
+        plan = plan_from(app)
+        for step in plan.steps:
+            secrets = secrets_in(step.body)
+            if secrets:
+                step.body = fill_secrets(step.body, {s["file"]: read_secret_source(s) for s in secrets})
+        plans.append(AppPlan(plan.pattern, plan.app, plan, {}, bool(app.get("pruned"))))
+    return plans
+
+
+# -- applying ----------------------------------------------------------------------------------------------
+
+
+def merged(project: str, plans: list[AppPlan]) -> Any:
+    """One plan of every app's steps: one dependency graph, so `--parallelism` bounds them all."""
+    from crpatterns.engine.model import Plan
+
+    whole = Plan("stack", "stack", project)
+    for app in plans:
+        offset = len(whole.steps)
+        for step in app.plan.steps:
+            step.depends_on = tuple(d + offset for d in step.depends_on)
+            whole.steps.append(step)
+    return whole
+
+
+def apply_plans(common: Any, console: Any, session: Any, plans: list[AppPlan]) -> int:
+    from crpatterns.cli.progress import progress_for
+    from crpatterns.engine.executor import apply
+    from crpatterns.render.plan_json import dumps
+    from crpatterns.render.result import result_json, result_lines
+
+    whole = merged(session.project, plans)
+    with progress_for(console) as progress:
+        result = apply(whole, session.writers, common.parallelism, progress)
+    if common.format == "json":
+        console.data(dumps({"formatVersion": 1, "project": session.project, "result": result_json(result)}))
+    for line in result_lines(result):
+        console.say(line)
+    return ExitCode.OK if result.ok else ExitCode.ERROR
+
+
+def session_for_saved(common: Any, console: Any, document: dict[str, Any], path: str) -> Any:
+    from crpatterns.patterns.registry import get
+    from crpatterns.session import open_session
+
+    if common.project and common.project != document["project"]:
+        raise UsageError(f"PLAN {path} was made for project {document['project']}, not --project {common.project}.")
+    here = endpoint_name()
+    if document["endpoint"] != here:
+        raise UsageError(f"PLAN {path} was made against {document['endpoint']}, and this run talks to {here}: plan "
+                         "again where you apply.")
+    apis = tuple(sorted({api for app in document["apps"] for api in get(app["pattern"]).apis}))
+    return open_session(document["project"], apis, parallelism=common.parallelism,
+                        log=console.debug if common.verbose else None, say=console.say)
+
+
+# -- the commands ------------------------------------------------------------------------------------------
+
+
+def _confirmed(common: Any, console: Any) -> bool:
+    if common.yes:
+        return True
+    if not console.interactive or common.format == "json":
+        console.say("Not applying: confirmation needs a terminal and the text plan. Rerun with --yes to apply "
+                    "without asking, or save the plan with `crpatterns plan -f STACK --out PLAN` and apply that.")
+        return False
+    if not console.confirm("Apply these changes?"):
+        console.say("Nothing changed.")
+        return False
+    return True
+
+
+def run_plan(common: Any, file: str, out: str | None, prune: bool) -> int:
+    from crpatterns.console import Console
+
+    common.check()
+    if not file:
+        raise UsageError("-f STACK.yaml is required: the stack file to plan.")
+    console = Console(verbose=common.verbose)
+    session, plans = plan_stack(common, console, file, prune)
+    show(common, console, file, session, plans, {})
+    if out:
+        save(out, file, session, plans)
+        console.say(f"Saved the plan to {out}; apply exactly this plan with: crpatterns apply {out}")
+    if common.detailed_exitcode and any(p.plan.has_changes for p in plans):
+        return ExitCode.CHANGES_PENDING
+    return ExitCode.OK
+
+
+def run_apply(common: Any, plan_path: str | None, file: str, prune: bool) -> int:
+    from crpatterns.console import Console
+
+    common.check()
+    if bool(plan_path) == bool(file):
+        raise UsageError("apply takes a saved PLAN.json, or -f STACK.yaml to plan and apply in one go (not both).")
+    console = Console(verbose=common.verbose)
+    if plan_path:
+        document = load_saved(plan_path)
+        session = session_for_saved(common, console, document, plan_path)
+        refuse_if_stale(session, document, plan_path)
+        plans = plans_from_saved(document)
+    else:
+        session, plans = plan_stack(common, console, file, prune)
+        show(common, console, file, session, plans, {})
+        if any(p.plan.has_changes for p in plans) and not _confirmed(common, console):
+            return ExitCode.ERROR
+    if not any(p.plan.has_changes for p in plans):
+        if plan_path:
+            console.say("No changes in the saved plan.")
+        return ExitCode.OK
+    return apply_plans(common, console, session, plans)
+
+
+def register(app: typer.Typer) -> None:
+    """`plan` and `apply` at the top level, next to the pattern groups."""
+
+    @app.command("plan")
+    def plan(file: StackOpt = "", out: OutOpt = None, prune: PruneOpt = False, project: ProjectOpt = None,
+             format: FormatOpt = "text", parallelism: ParallelismOpt = 8, verbose: VerboseOpt = False,
+             detailed_exitcode: DetailedExitOpt = False) -> None:
+        """Plan every app of a stack file at once; --out saves the plan to apply exactly as reviewed."""
+        from crpatterns.cli.flow import guarded
+
+        common = Common(project, format, True, False, parallelism, verbose, detailed_exitcode)
+        guarded(lambda: run_plan(common, file, out, prune))
+
+    @app.command("apply")
+    def apply(plan: Annotated[str | None, typer.Argument(metavar="[PLAN.json]", help="A plan saved by "
+                                                         "`crpatterns plan --out`.")] = None,
+              file: StackOpt = "", prune: PruneOpt = False, project: ProjectOpt = None, format: FormatOpt = "text",
+              yes: YesOpt = False, parallelism: ParallelismOpt = 8, verbose: VerboseOpt = False,
+              enable_apis: EnableApisOpt = False) -> None:
+        """Apply a saved plan exactly (refused if anything it touches changed since), or plan and apply a
+        stack file in one go."""
+        from crpatterns.cli.flow import guarded
+
+        common = Common(project, format, False, yes, parallelism, verbose, False, False, enable_apis)
+        guarded(lambda: run_apply(common, plan, file, prune))

@@ -1,0 +1,189 @@
+"""Stack files and saved plans (issue 15, "Done means"): a stack of three apps, one per pattern, planned,
+saved, applied exactly, re-planned with no changes; a stale saved plan refused before any call; --prune
+removes the app dropped from the stack and nothing else; a fleet of 50 internal APIs in one process;
+bad stack files refused in one sentence naming file, line and key."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.cli import inventory_items, run
+from tests.pattern_cases import IMAGE, enable_xpn_host
+
+PROJECT = "demo-service"
+STACK = """\
+project: demo-service
+defaults:
+  region: us-central1
+apps:
+  - name: hello
+    pattern: web-app
+    image: {image}
+    domain: hello.example.com
+    member: group:staff@example.com
+  - name: orders
+    pattern: internal-api
+    image: {image}
+    network: default
+    subnet: default
+    no-invoker-iam: true
+  - name: payments
+    pattern: shared-vpc
+    image: {image}
+    host-project: demo-host
+    network: default
+    subnet: default
+    attach: true
+"""
+
+
+def write(directory: Path, text: str, name: str = "stack.yaml") -> str:
+    path = directory / name
+    path.write_text(text)
+    return str(path)
+
+
+def services(emulator: Any) -> list[str]:
+    return sorted(s["name"].rsplit("/", 1)[-1] for s in emulator.inventory()["run"]["services"])
+
+
+def test_a_stack_of_three_patterns_saved_applied_replanned_and_pruned(emulator: Any, tmp_path: Path) -> None:
+    enable_xpn_host(emulator)
+    emulator.clear_requests()
+    stack = write(tmp_path, STACK.format(image=IMAGE))
+    saved = str(tmp_path / "plan.json")
+    planned = run("plan", "-f", stack, "--out", saved, "--detailed-exitcode")
+    assert planned.exit_code == 2, planned
+    for section in ('web-app "hello"', 'internal-api "orders"', 'shared-vpc "payments"'):
+        assert section in planned.stdout
+    assert "(0 of 3 apps change)" not in planned.stdout and "Stack: " in planned.stdout
+    assert emulator.mutating_requests() == []
+    document = json.loads(Path(saved).read_text())
+    assert document["project"] == PROJECT and len(document["apps"]) == 3
+
+    applied = run("apply", saved)
+    assert applied.exit_code == 0, applied
+    assert services(emulator) == ["hello", "orders", "payments"]
+    again = run("plan", "-f", stack, "--detailed-exitcode")
+    assert again.exit_code == 0, again
+    assert "(0 of 3 apps change)" in again.stdout
+
+    # Dropped from the stack: only --prune destroys it, and nothing else.
+    full = STACK.format(image=IMAGE)
+    orders = full[full.index("  - name: orders"):full.index("  - name: payments")]
+    smaller = write(tmp_path, full.replace(orders, ""), "smaller.yaml")
+    assert run("plan", "-f", smaller, "--detailed-exitcode").exit_code == 0
+    pruning = run("plan", "-f", smaller, "--prune", "--format", "json")
+    pruned = [a for a in pruning.json()["apps"] if a.get("pruned")]
+    assert [(a["pattern"], a["name"]) for a in pruned] == [("internal-api", "orders")]
+    assert run("apply", "-f", smaller, "--prune", "--yes").exit_code == 0
+    assert services(emulator) == ["hello", "payments"]
+    assert not [r for r in inventory_items(emulator, "regions/forwardingRules") if r["name"].startswith("orders")]
+
+
+def test_a_stale_saved_plan_is_refused_before_any_call(emulator: Any, tmp_path: Path) -> None:
+    stack = write(tmp_path, STACK.format(image=IMAGE).split("  - name: payments")[0])
+    assert run("apply", "-f", stack, "--yes").exit_code == 0
+    changed = write(tmp_path, STACK.format(image=IMAGE).split("  - name: payments")[0].replace(":1\n", ":2\n"),
+                    "v2.yaml")
+    saved = str(tmp_path / "plan.json")
+    assert run("plan", "-f", changed, "--out", saved).exit_code == 0
+    # Someone changes the web-app's URL map after the plan was made.
+    url_map = next(u for u in inventory_items(emulator, "global/urlMaps") if u["name"] == "hello-urlmap")
+    status, body = emulator.call("PATCH", f"compute/v1/projects/{PROJECT}/global/urlMaps/hello-urlmap",
+                                 {"fingerprint": url_map["fingerprint"], "tests": []})
+    assert status == 200, body
+    emulator.clear_requests()
+    refused = run("apply", saved)
+    assert refused.exit_code == 1 and "is stale" in refused.stderr and "hello-urlmap" in refused.stderr, refused
+    assert emulator.mutating_requests() == []
+    other = run("apply", saved, "--project", "demo-project")
+    assert other.exit_code != 0 and "was made for project demo-service" in other.stderr
+
+
+def test_a_saved_plan_never_holds_a_secret(emulator: Any, tmp_path: Path) -> None:
+    from tests.test_promises import certificate
+
+    cert, key = certificate(tmp_path, "hello.example.com")
+    stack = write(tmp_path, STACK.format(image=IMAGE).split("  - name: orders")[0]
+                  + f"    certificate-file: {cert}\n    private-key-file: {key}\n")
+    saved = tmp_path / "plan.json"
+    assert run("plan", "-f", stack, "--out", str(saved)).exit_code == 0
+    text = saved.read_text()
+    assert "PRIVATE KEY" not in text and key in text
+    original = Path(key).read_text()
+    Path(key).write_text(original + "\n# edited\n")
+    edited = run("apply", str(saved))
+    assert edited.exit_code == 1 and f"{key} changed since it was made" in edited.stderr, edited
+    Path(key).write_text(original)
+    applied = run("apply", str(saved))
+    assert applied.exit_code == 0, applied
+    (certificate_resource,) = inventory_items(emulator, "global/sslCertificates")
+    assert "PRIVATE KEY" not in certificate_resource["certificate"]
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("apps:\n  - name: a\n    pattern: web-app\n    imagee: x\n", ":4: apps[0].imagee is not a known key"),
+    ("apps:\n  - name: a\n    pattern: internal-api\n    port: eighty\n", ":4: apps[0].port must be a whole number"),
+    ("apps:\n  - name: a\n    pattern: cron\n", ":3: apps[0].pattern must be one of"),
+    ("apps:\n  - name: a\n    pattern: web-app\n  - name: a\n    pattern: web-app\n",
+     ":4: apps[1] is web-app 'a' again"),
+    ("project: demo-project\napps:\n  - name: a\n    pattern: web-app\n    region: us-central1\n    image: NOT IMAGE\n",
+     ":6: apps[0].image: --image must be a container image reference"),
+    ("project: p1\nprojekt: p2\napps: []\n", ":2: projekt is not a known key"),
+    ("apps:\n  - name: a\n    pattern: web-app\n    member: [1, 2]\n", ":4: apps[0].member must be"),
+    ("apps: [\n", "not valid YAML"),
+])
+def test_a_bad_stack_is_one_sentence_naming_file_line_and_key(emulator: Any, tmp_path: Path, text: str,
+                                                               words: str) -> None:
+    stack = write(tmp_path, text)
+    outcome = run("plan", "-f", stack)
+    assert outcome.exit_code not in (0, 2), outcome
+    assert outcome.stderr.count("\n") == 1 and "Traceback" not in outcome.stderr, outcome.stderr
+    assert f"{stack}" in outcome.stderr and words in outcome.stderr, outcome.stderr
+    assert emulator.requests() == []
+
+
+def test_two_apps_whose_names_collide_are_refused(emulator: Any, tmp_path: Path) -> None:
+    text = STACK.format(image=IMAGE).split("  - name: payments")[0].replace("name: orders", "name: hello")
+    outcome = run("plan", "-f", write(tmp_path, text))
+    assert outcome.exit_code not in (0, 2) and "would make run service 'hello'" in outcome.stderr, outcome
+    assert emulator.requests() == []
+
+
+def test_a_fleet_of_50_internal_apis_in_one_process(emulator: Any, tmp_path: Path) -> None:
+    apps = "".join(f"  - name: api-{i:02d}\n    pattern: internal-api\n" for i in range(50))
+    stack = write(tmp_path, "project: demo-project\ndefaults:\n  region: us-central1\n  image: "
+                            f"{IMAGE}\n  network: default\n  subnet: default\n  no-invoker-iam: true\napps:\n{apps}")
+    saved = str(tmp_path / "fleet.json")
+    assert run("plan", "-f", stack, "--out", saved).exit_code == 0
+    applied = run("apply", saved, "--parallelism", "16")
+    assert applied.exit_code == 0, applied
+    rules = [r for r in inventory_items(emulator, "regions/forwardingRules") if r["name"].startswith("api-")]
+    assert len(rules) == 50
+    proxy_only = [s for s in inventory_items(emulator, "regions/subnetworks")
+                  if s.get("purpose") == "REGIONAL_MANAGED_PROXY"]
+    assert len(proxy_only) == 1  # made once, for the first app, and reused by the 49 others
+    emulator.clear_requests()
+    assert "(0 of 50 apps change)" in run("plan", "-f", stack).stdout
+    assert emulator.mutating_requests() == []
+
+
+def test_a_stack_under_429_on_every_third_call_converges_in_one_process(emulator: Any, tmp_path: Path,
+                                                                        monkeypatch: Any) -> None:
+    monkeypatch.setattr("crpatterns.gcp.retry.BASE_DELAY", 0.02)
+    apps = "".join(f"  - name: q-{i:02d}\n    pattern: internal-api\n" for i in range(10))
+    stack = write(tmp_path, "project: demo-project\ndefaults:\n  region: us-central1\n  image: "
+                            f"{IMAGE}\n  network: default\n  subnet: default\n  no-invoker-iam: true\napps:\n{apps}")
+    emulator.fault(method="*", path="^/(compute|v1|v2|v3|v1beta1)/", kind="every", every=3, status=429, count=-1)
+    applied = run("apply", "-f", stack, "--yes")
+    assert applied.exit_code == 0, applied
+    assert len([r for r in emulator.requests() if r["status"] == 429]) >= 30
+    emulator.clear_faults()
+    emulator.clear_requests()
+    assert "(0 of 10 apps change)" in run("plan", "-f", stack).stdout
+    assert emulator.mutating_requests() == []
