@@ -75,3 +75,23 @@ def test_iap_regional_resources_need_a_real_region(emulator, resource):
     assert status == 404
     status, _ = emulator.call("POST", f"v1/projects/100000000001/iap_web/cloud_run-{REGION}:getIamPolicy", {})
     assert status == 200
+
+
+# -- the revision's service account ----------------------------------------------------------------------
+
+
+def test_the_runtime_service_account_must_exist(emulator):
+    """google/keyword_factory#22: 403 "Permission 'iam.serviceaccounts.actAs' denied on service account
+    ...-compute@developer.gserviceaccount.com (or it may not exist)."."""
+    body = raw_body()
+    body["template"]["serviceAccount"] = "api@demo-project.iam.gserviceaccount.com"
+    error = error_of(emulator.call("POST", f"v2/{PARENT}/services?serviceId=hello", body))
+    assert (error["code"], error["status"]) == (403, "PERMISSION_DENIED")
+    assert error["message"] == ("Permission 'iam.serviceaccounts.actAs' denied on service account "
+                                "api@demo-project.iam.gserviceaccount.com (or it may not exist).")
+    emulator.add_service_account("api@demo-project.iam.gserviceaccount.com")
+    assert emulator.call("POST", f"v2/{PARENT}/services?serviceId=hello", body)[0] == 200
+    # No service account: the project's Compute default one, which exists only once Compute is enabled.
+    emulator.add_project("run-only", "100000000096", services=["run.googleapis.com"])
+    error = error_of(emulator.call("POST", f"v2/projects/run-only/locations/{REGION}/services?serviceId=x", raw_body()))
+    assert "100000000096-compute@developer.gserviceaccount.com (or it may not exist)" in error["message"]

@@ -91,3 +91,12 @@ def bad_location(location: str) -> ApiError:
     # the "-" wildcard." Wording UNCONFIRMED: the emulator answers 400 INVALID_ARGUMENT restating the rule.
     return ApiError(400, f"Location '{location}' is not a valid Google Cloud region; the '-' wildcard is not "
                          "supported.", status="INVALID_ARGUMENT")
+
+
+def act_as_denied(account: str) -> ApiError:
+    """A revision whose service account does not exist (or may not be used): the whole answer is quoted in
+    google/keyword_factory#22 (403 PERMISSION_DENIED, "Permission 'iam.serviceaccounts.actAs' denied on service
+    account saffafsafa-compute@developer.gserviceaccount.com (or it may not exist).") and, through gcloud, in
+    alphagov/govuk-knowledge-graph-gcp#806 for a user-managed account."""
+    return ApiError(403, f"Permission 'iam.serviceaccounts.actAs' denied on service account {account} (or it may "
+                         "not exist).", status="PERMISSION_DENIED")

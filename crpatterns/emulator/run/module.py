@@ -144,6 +144,7 @@ class RunModule:
         rules.check_service(body, service_id, kind)
         vpc.check_interfaces(self.world, project.project_id, location, body["template"], kind, "service.template")
         record = ServiceRecord(project, location, service_id, with_defaults(body, project), etag=self._etag())
+        self._check_runtime_account(record.spec)
         revision_name = record.spec["template"].get("revision") or record.new_revision_name()
         if request.flag("validateOnly"):
             record.reconciling = False
@@ -182,6 +183,7 @@ class RunModule:
         rules.check_service(merged, service_id, kind, existing=record.spec)
         vpc.check_interfaces(self.world, project.project_id, location, merged["template"], kind, "service.template")
         spec = with_defaults(merged, project)
+        self._check_runtime_account(spec)
         config = revision_config(spec)
         requested = spec["template"].get("revision")
         latest = record.revisions.get(record.latest_created or "")
@@ -263,6 +265,13 @@ class RunModule:
 
         return self.operations.start(self._operation_name(record.project, record.location),
                                      typed(record.to_api()), complete)
+
+    def _check_runtime_account(self, spec: dict[str, Any]) -> None:
+        """The revision's service account (given, or the Compute default one) must exist: the deployer needs
+        iam.serviceaccounts.actAs on it, and Google answers one 403 whether it is missing or not permitted."""
+        account = spec["template"]["serviceAccount"]
+        if not self.world.iam.account_exists(account):
+            raise errors.act_as_denied(account)
 
     def _generated_id(self, project: Project, location: str) -> str:
         """A free service id. UNCONFIRMED: the shape of the ids Cloud Run generates; the emulator makes
