@@ -42,7 +42,7 @@ def test_lb_mode_wants_the_whole_chain_behind_iap() -> None:
         "EXTERNAL_MANAGED", "HTTPS", True)
     assert not set(SERVERLESS_REFUSED) & set(backend)
     assert backend["backends"] == [{"group": Ref("neg")}]  # no balancingMode or capacity fields
-    assert desired["neg"].body == {"networkEndpointType": "SERVERLESS", "cloudRun": {"service": Ref("service", "name")}}
+    assert desired["neg"].body == {"networkEndpointType": "SERVERLESS", "cloudRun": {"service": "hello"}}
     assert desired["certificate"].body == {"type": "MANAGED", "managed": {"domains": ["hello.example.com"]}}
     for rule, port, proxy in (("https-rule", "443-443", "https-proxy"), ("http-rule", "80-80", "http-proxy")):
         body = desired[rule].body

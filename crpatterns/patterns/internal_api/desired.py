@@ -113,6 +113,7 @@ def desired(spec: InternalApiSpec, facts: Facts) -> list[Desired]:
                        "ingress stays internal.",) if spec.invoker_iam_disabled else ()),
     ]
     granted = [] if spec.invoker_iam_disabled else sorted(set(spec.invokers))
+    # The invoker grant needs the service (its IAM policy is 404 before: GoogleCloudPlatform/solutions-builder#37).
     resources.append(Desired("invoker", KindKey.RUN_SERVICE_IAM, names.service, regional,
                              {"role": INVOKER_ROLE, "members": granted, "mode": BindingMode.ADDITIVE,
                               "refusedMembers": list(PUBLIC_MEMBERS)},
@@ -123,8 +124,10 @@ def desired(spec: InternalApiSpec, facts: Facts) -> list[Desired]:
                                  ownership=Ownership.BINDING,
                                  notes=("removes invokers this tool granted that no --invoker names any more",)))
     resources += [
+        # By the service's literal name, not a reference: no wait for the Cloud Run service (web_app/desired.py
+        # says why Google allows it).
         Desired("neg", KindKey.REGION_NEGS, names.neg, regional,
-                {"networkEndpointType": "SERVERLESS", "cloudRun": {"service": Ref("service", "name")}}),
+                {"networkEndpointType": "SERVERLESS", "cloudRun": {"service": names.service}}),
         # Serverless NEG backends take no health check, timeoutSec, portName or balancing mode
         # (docs/google-behaviour.md, "Compute: backend services").
         Desired("backend", KindKey.REGION_BACKEND_SERVICES, names.backend, regional,
@@ -281,6 +284,8 @@ def forwarding_rule(spec: InternalApiSpec, facts: Facts, proxy_role: str, pinned
     if now is not None and rule_port(now) != spec.port:
         notes.append(f"--port changed: the rule is replaced and listens on port {spec.port}; callers must use the "
                      "new port")
+    # An INTERNAL_MANAGED rule needs the region's ACTIVE proxy-only subnet to exist (Google refuses the insert:
+    # docs/google-behaviour.md, "Compute: forwarding rules and addresses").
     return Desired(RULE_ROLE, KindKey.FORWARDING_RULES, Names.of(spec.name).rule, Scope(spec.project, spec.region),
                    body, depends_on=("proxy-subnet",), notes=tuple(notes))
 

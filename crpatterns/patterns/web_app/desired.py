@@ -88,6 +88,9 @@ def decide(spec: WebAppSpec, facts: WebAppFacts) -> Intent:
         # iapEnabled needs launch stage BETA (https://cloud.google.com/iap/docs/enabling-cloud-run)
         service_body["launchStage"] = "BETA"
     agent = f"serviceAccount:{iap_agent(spec.project_number)}"
+    # Edges Google requires: a Cloud Run service's IAM policy exists only with the service (404 or 403 before:
+    # GoogleCloudPlatform/solutions-builder#37, garbetjie/terraform-google-cloud-run#13);
+    # an IAP web resource only with its backend service or Cloud Run service (docs/google-behaviour.md, "IAP v1").
     resources = [
         Desired("service", KindKey.RUN_SERVICES, names.service, regional, service_body,
                 notes=(DIRECT_OAUTH_NOTE,) if spec.direct else ()),
@@ -140,8 +143,13 @@ def load_balancer(spec: WebAppSpec, names: Names, kept: list[dict[str, Any]]) ->
     certificates: list[Any] = [Ref("certificate")] + [c["selfLink"] for c in kept if c.get("selfLink")]
     resources = [
         address,
+        # The NEG names the service by its literal name, so the Cloud Run service (the slowest operation)
+        # runs beside the load balancer chain instead of before it: Google does not resolve the service
+        # at insert (URL-mask NEGs name none; cloud-foundation-fabric's net-lb-app-ext README, "Serverless
+        # NEG creation", creates one for a service "hello" it never deploys, in an e2e test). Every other
+        # edge below is a reference Google resolves at insert (404, or 400 resourceNotReady before DONE).
         Desired("neg", KindKey.REGION_NEGS, names.neg, regional,
-                {"networkEndpointType": "SERVERLESS", "cloudRun": {"service": Ref("service", "name")}}),
+                {"networkEndpointType": "SERVERLESS", "cloudRun": {"service": names.service}}),
         Desired("backend", KindKey.BACKEND_SERVICES, names.backend, global_,
                 {"loadBalancingScheme": "EXTERNAL_MANAGED", "protocol": "HTTPS",
                  "backends": [{"group": Ref("neg")}], "iap": iap},
