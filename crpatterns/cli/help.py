@@ -22,6 +22,7 @@ FLAGS = "Flags"
 COMMON_FLAGS = "Common flags"
 SECTIONS = (REQUIRED_FLAGS, FLAGS, COMMON_FLAGS)
 HELP_OPTION_NAMES = ["-h", "--help"]
+MIN_EXAMPLE_WIDTH = 40
 CONTEXT_SETTINGS = {"help_option_names": HELP_OPTION_NAMES, "max_content_width": 100}
 
 EXIT_CODES = (
@@ -52,7 +53,7 @@ class Command(TyperCommand):
                 continue
             if param.param_type_name == "argument":
                 # The metavar says what goes there; typer's " <str>" after it says nothing more.
-                arguments.append((param.make_metavar(ctx) if param.metavar else record[0].split(" ")[0],
+                arguments.append((param.metavar or record[0].split(" ")[0],
                                   record[1]))
             else:
                 sections[getattr(param, "rich_help_panel", None) or FLAGS].append(record)
@@ -93,10 +94,23 @@ def write_epilog(epilog: str | None, formatter: Any) -> None:
     """Examples (the epilog, lines kept as written), then the exit codes."""
     if epilog:
         with formatter.section("Examples"):
+            width = max(formatter.width - formatter.current_indent, MIN_EXAMPLE_WIDTH)
             for line in epilog.strip("\n").splitlines():
-                formatter.write(f"{' ' * formatter.current_indent}{line}\n" if line.strip() else "\n")
+                for part in shell_lines(line, width):
+                    formatter.write(f"{' ' * formatter.current_indent}{part}\n")
     with formatter.section("Exit codes"):
         formatter.write_dl(list(EXIT_CODES))
+
+
+def shell_lines(command: str, width: int) -> list[str]:
+    """A long command line broken between words with shell continuations (` \\`), so it can still be
+    pasted; the continuation lines indented."""
+    import textwrap
+
+    return [line if i == len(lines) - 1 else f"{line} \\"
+            for lines in [textwrap.wrap(command, width - 2, subsequent_indent="    ", break_long_words=False,
+                                        break_on_hyphens=False) or [""]]
+            for i, line in enumerate(lines)]
 
 
 def new_group(help: str, epilog: str) -> Any:
