@@ -57,7 +57,7 @@ def _declare(world: Any, into: set[str], value: str, shape: re.Pattern[str], fie
 
 def handle_admin(emulator: Emulator, request: Request) -> Response:
     path = request.path.removeprefix("/_emulator/").strip("/")
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(silent=True, force=True) or {}
     world = emulator.world
     key = (request.method, path)
     if key == ("GET", "health"):
