@@ -32,13 +32,16 @@ def start(
                                               help="Seconds before each long-running operation completes.")] = 0.0,
     read_latency: Annotated[float, typer.Option(metavar="SECONDS", help="Seconds added to every read call.")] = 0.0,
     latency_profile: Annotated[str, typer.Option(
+        metavar="PROFILE", autocompletion=lambda: ["flat", "google"],
         help="'flat' (--op-latency/--read-latency for every call) or 'google' (seconds per kind of operation, "
              "from public apply logs: docs/latency.md).")] = "flat",
     latency_scale: Annotated[float, typer.Option(
+        metavar="FACTOR",
         help="Multiplies every latency (and quota window), so a benchmark keeps Google's proportions in less "
              "time.")] = 1.0,
     quota: Annotated[list[str] | None, typer.Option(
-        "--quota", help="Enforce API rate quotas as Google answers them: 'google' for the defaults, or "
+        "--quota", metavar="google|NAME=LIMIT",
+        help="Enforce API rate quotas as Google answers them: 'google' for the defaults, or "
                         "NAME=LIMIT (run-writes-per-minute, compute-mutations-per-minute, "
                         "compute-concurrent-operations); repeatable.")] = None,
 ) -> None:

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
+from crpatterns.cli.help import Command, examples
 from crpatterns.cli.options import (
     Common,
     DetailedExitOpt,
@@ -396,7 +397,9 @@ def run_apply(common: Any, plan_path: str | None, file: str, prune: bool) -> int
 def register(app: typer.Typer) -> None:
     """`plan` and `apply` at the top level, next to the pattern groups."""
 
-    @app.command("plan")
+    @app.command("plan", cls=Command, epilog=examples(
+        "crpatterns plan -f stack.yaml --project my-project", "crpatterns plan -f stack.yaml --out plan.json",
+        "crpatterns plan -f stack.yaml --detailed-exitcode --format json"))
     def plan(file: StackOpt = "", out: OutOpt = None, prune: PruneOpt = False, project: ProjectOpt = None,
              format: FormatOpt = "text", parallelism: ParallelismOpt = 8, verbose: VerboseOpt = False,
              detailed_exitcode: DetailedExitOpt = False) -> None:
@@ -406,7 +409,8 @@ def register(app: typer.Typer) -> None:
         common = Common(project, format, True, False, parallelism, verbose, detailed_exitcode)
         guarded(lambda: run_plan(common, file, out, prune))
 
-    @app.command("apply")
+    @app.command("apply", cls=Command, epilog=examples(
+        "crpatterns apply plan.json", "crpatterns apply -f stack.yaml --yes"))
     def apply(plan: Annotated[str | None, typer.Argument(metavar="[PLAN.json]", help="A plan saved by "
                                                          "`crpatterns plan --out`.")] = None,
               file: StackOpt = "", prune: PruneOpt = False, project: ProjectOpt = None, format: FormatOpt = "text",
