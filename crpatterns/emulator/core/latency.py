@@ -41,6 +41,7 @@ ADDRESS_GLOBAL = "address-global"
 ADDRESS_REGIONAL = "address-regional"
 CERTIFICATE = "ssl-certificate"
 SUBNET = "subnet"
+SUBNET_UPDATE = "subnet-update"
 SHARED_VPC = "shared-vpc-attach"
 SERVICE_USAGE = "service-usage"
 COMPUTE_OTHER = "compute-other"
@@ -63,6 +64,7 @@ GOOGLE_PROFILE: dict[str, float] = {
     ADDRESS_REGIONAL: 5.0,
     CERTIFICATE: 10.0,
     SUBNET: 20.0,
+    SUBNET_UPDATE: 10.0,
     SHARED_VPC: 5.0,
     SERVICE_USAGE: 2.0,
     COMPUTE_OTHER: 10.0,
@@ -89,6 +91,7 @@ _KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), ki
     (r"^compute\.globalAddresses\.", ADDRESS_GLOBAL),
     (r"^compute\.addresses\.", ADDRESS_REGIONAL),
     (r"^compute\.(region)?[sS]slCertificates\.", CERTIFICATE),
+    (r"^compute\.subnetworks\.(patch|setPrivateIpGoogleAccess|expandIpCidrRange)$", SUBNET_UPDATE),
     (r"^compute\.subnetworks\.", SUBNET),
     (r"^compute\.projects\.(enable|disable)Xpn", SHARED_VPC),
     (r"^serviceusage\.", SERVICE_USAGE),

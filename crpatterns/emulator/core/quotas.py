@@ -99,10 +99,10 @@ class QuotaTable:
                 ends = [end for end in self.running.get(project, []) if end > now]
                 self.running[project] = ends
                 usage = self.usage[COMPUTE_CONCURRENT]
-                usage.peak = max(usage.peak, len(ends) + 1)
                 if len(ends) >= usage.limit:
                     usage.refused += 1
                     raise concurrent_refusal(number)
+                usage.peak = max(usage.peak, len(ends) + 1)
             if COMPUTE_MUTATIONS in self.usage:
                 self._count(COMPUTE_MUTATIONS, project, now, lambda limit: compute_refusal(number))
 
