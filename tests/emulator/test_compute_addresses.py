@@ -145,8 +145,13 @@ def test_internal_address_used_by_an_internal_rule(emulator: EmulatorProcess) ->
     insert_regional_rule(emulator, internal_rule("rule-2", I_p_address="10.0.0.20", port_range="8080"))
     assert compute(emulator, "AddressesClient").get(project=PROJECT, region=REGION, address="vip").status == "IN_USE"
     assert vip.status == "RESERVED"
-    # The first rule took a free IP of the subnet: no address can claim it.
+    # The first rule took a free IP of the subnet: reserving it promotes the ephemeral IP ("Promote an ephemeral
+    # internal IPv4 address", https://cloud.google.com/vpc/docs/reserve-static-internal-ip-address), after which
+    # no other address can claim it.
     first = compute(emulator, "ForwardingRulesClient").get(project=PROJECT, region=REGION, forwarding_rule="rule")
+    internal(emulator, "promoted", address=first.I_p_address)
+    assert compute(emulator, "AddressesClient").get(project=PROJECT, region=REGION,
+                                                    address="promoted").status == "IN_USE"
     with expect_error(400, f"IP '{first.I_p_address}' is already being used by another resource."):
         internal(emulator, "clash", address=first.I_p_address)
 

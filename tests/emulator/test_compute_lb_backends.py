@@ -155,8 +155,10 @@ def test_global_backend_holds_a_regional_neg(emulator: EmulatorProcess) -> None:
     assert backend.session_affinity == "NONE"
     assert backend.enable_c_d_n is False
     assert backend.fingerprint
-    # Global schemes for serverless NEGs: EXTERNAL and EXTERNAL_MANAGED only.
-    status, body = insert_backend(emulator, {"name": "internal", "loadBalancingScheme": "INTERNAL_MANAGED",
+    # Global schemes for serverless NEGs: EXTERNAL, EXTERNAL_MANAGED and INTERNAL_MANAGED (cross-region
+    # internal); Cloud Service Mesh's INTERNAL_SELF_MANAGED is not among the load balancers serverless NEGs
+    # serve (https://cloud.google.com/load-balancing/docs/negs/serverless-neg-concepts, "Supported load balancers").
+    status, body = insert_backend(emulator, {"name": "mesh", "loadBalancingScheme": "INTERNAL_SELF_MANAGED",
                                              "backends": [{"group": NEG}]}, region=None)
     assert status == 400
     assert "Invalid load balancing scheme for global backend service" in body["error"]["message"]

@@ -33,7 +33,11 @@ SCHEMES = {
     False: ("EXTERNAL", "EXTERNAL_MANAGED", "INTERNAL_SELF_MANAGED", "INTERNAL_MANAGED"),
     True: ("INTERNAL", "INTERNAL_MANAGED", "EXTERNAL_MANAGED", "EXTERNAL"),
 }
-SERVERLESS_SCHEMES = {False: ("EXTERNAL", "EXTERNAL_MANAGED"), True: ("EXTERNAL_MANAGED", "INTERNAL_MANAGED")}
+# Global INTERNAL_MANAGED is the cross-region internal Application Load Balancer, which takes serverless NEGs
+# of any region (https://cloud.google.com/load-balancing/docs/l7-internal/setting-up-l7-cross-reg-serverless;
+# docs/google-behaviour.md, "Compute: cross-region internal Application Load Balancers").
+SERVERLESS_SCHEMES = {False: ("EXTERNAL", "EXTERNAL_MANAGED", "INTERNAL_MANAGED"),
+                      True: ("EXTERNAL_MANAGED", "INTERNAL_MANAGED")}
 SERVERLESS_PROTOCOLS = ("HTTP", "HTTPS", "HTTP2")
 # Backend capacity fields that serverless NEGs do not take, with the words Google uses for them.
 CAPACITY_FIELDS = {

@@ -8,6 +8,10 @@ discovery compute.v1 ForwardingRule):
 - Global external (EXTERNAL, EXTERNAL_MANAGED): PREMIUM tier only ("For GlobalForwardingRule, the valid
   value is PREMIUM"), no network, a global target proxy, IPAddress a reserved global address (URL or
   its IP), ephemeral public IP otherwise.
+- Global INTERNAL_MANAGED (the cross-region internal Application Load Balancer): a regular subnetwork, whose
+  region is where the rule's address lives, an ACTIVE GLOBAL_MANAGED_PROXY proxy-only subnet in that region
+  and VPC, a global target proxy, an IP of the subnetwork (docs/google-behaviour.md, "Compute: cross-region
+  internal Application Load Balancers").
 - Regional INTERNAL_MANAGED: network and a regular (not proxy-only) subnetwork, IPProtocol TCP, one of
   ports / portRange / allPorts (mutually exclusive), a regional target proxy of the same region, an
   ACTIVE proxy-only subnet in the region and VPC, IPAddress inside the subnet, PREMIUM tier,
@@ -38,6 +42,7 @@ PROXY_TARGETS = {
     True: ("regions/targetHttpProxies", "regions/targetHttpsProxies"),
 }
 EXTERNAL_SCHEMES = ("EXTERNAL", "EXTERNAL_MANAGED")
+CROSS_REGION_SCHEME = "INTERNAL_MANAGED"  # a global INTERNAL_MANAGED rule: the cross-region internal ALB
 # Envoy-based regional schemes: they need the region's proxy-only subnet.
 PROXY_SUBNET_SCHEMES = ("INTERNAL_MANAGED", "EXTERNAL_MANAGED")
 # Classic external Application Load Balancers listen on fixed ports (load-balancing docs, "Port
@@ -165,10 +170,13 @@ class _ForwardingRules(Collection):
         if resource["networkTier"] != "PREMIUM":
             raise invalid_field("resource.networkTier", resource["networkTier"], "Global forwarding rules "
                                 "support only the PREMIUM network tier.")  # rule from discovery; UNCONFIRMED wording
+        if scheme == CROSS_REGION_SCHEME:
+            self.check_cross_region(resource, ranges, project)
+            return
         if scheme not in EXTERNAL_SCHEMES:
-            # Internal global (cross-region, Traffic Director) load balancers are not modelled.
-            raise invalid_field("resource.loadBalancingScheme", scheme, "Only EXTERNAL and EXTERNAL_MANAGED "
-                                "global forwarding rules are supported by the emulator.")
+            # Traffic Director (INTERNAL_SELF_MANAGED) global rules are not modelled.
+            raise invalid_field("resource.loadBalancingScheme", scheme, "Only EXTERNAL, EXTERNAL_MANAGED and "
+                                "INTERNAL_MANAGED global forwarding rules are supported by the emulator.")
         if resource.get("network") or resource.get("subnetwork"):
             field = "network" if resource.get("network") else "subnetwork"
             raise invalid_field(f"resource.{field}", resource[field], "A network cannot be specified for an "
@@ -217,6 +225,40 @@ class _ForwardingRules(Collection):
             if str(host) not in taken:
                 return str(host)
         raise bad_request("No ephemeral external IP address is left.")  # an emulator limit
+
+    # -- cross-region internal ----------------------------------------------------------------
+
+    def check_cross_region(self, resource: dict[str, Any], ranges: list[tuple[int, int]], project: str) -> None:
+        """A global INTERNAL_MANAGED rule: its address comes from a regular subnetwork of the VPC, and the
+        subnetwork's region needs an ACTIVE GLOBAL_MANAGED_PROXY subnet ("You must create a proxy-only subnet
+        in each region of the VPC network where you use cross-region internal Application Load Balancers",
+        https://cloud.google.com/load-balancing/docs/l7-internal/setting-up-l7-cross-reg-internal). gcloud
+        sends the subnetwork as a URL (`--subnet --subnet-region`). UNCONFIRMED: Google's wording of these
+        refusals, and whether an auto mode network lets the subnetwork be left out (the emulator needs it:
+        the rule has no region otherwise)."""
+        if not resource.get("subnetwork"):
+            raise required_field("resource.subnetwork")
+        subnet_path = self.state.resolve(resource["subnetwork"], "resource.subnetwork", project, None,
+                                         ("regions/subnetworks",))
+        subnet = self.state.require(subnet_path)
+        _, region, _, _ = split_path(subnet_path)
+        assert region is not None
+        resource["subnetwork"] = self_link(subnet_path)
+        resource.setdefault("network", subnet.get("network"))
+        network = self.state.resolve(resource["network"], "resource.network", project, None, ("global/networks",))
+        resource["network"] = self_link(network)
+        if resource.get("allowGlobalAccess"):
+            raise invalid_field("resource.allowGlobalAccess", True, "allowGlobalAccess applies to regional "
+                                "forwarding rules; a cross-region internal forwarding rule is reachable from every "
+                                "region.")  # discovery ForwardingRule.allowGlobalAccess; wording UNCONFIRMED
+        self.check_internal(resource, subnet, region)
+        network_project, _, _, _ = split_path(network)
+        if queries.active_global_proxy_only_subnet(self.state, network_project, region, network) is None:
+            raise invalid_field("resource.subnetwork", resource["subnetwork"], "An active proxy-only subnetwork "
+                                "with purpose GLOBAL_MANAGED_PROXY is required in the same region and VPC as the "
+                                "forwarding rule's subnetwork.")
+        self.internal_ip(resource, subnet, project, region)
+        self.check_conflicts(resource, ranges, network)
 
     # -- regional internal --------------------------------------------------------------------
 
@@ -300,7 +342,9 @@ class _ForwardingRules(Collection):
 
     def check_conflicts(self, resource: dict[str, Any], ranges: list[tuple[int, int]], network: str | None) -> None:
         """Two rules on one [IPAddress, IPProtocol] (in one VPC network, for internal rules) cannot have
-        overlapping ports (discovery, ForwardingRule.portRange). Wording UNCONFIRMED."""
+        overlapping ports (discovery, ForwardingRule.portRange). `network`: the rule's VPC, where every rule of
+        the network counts, regional or cross-region; None for a global external rule, which meets only the
+        other global external rules. Wording UNCONFIRMED."""
         for path, other in self.state.resources.items():
             if other.get("kind") != self.kind or other.get("IPAddress") != resource["IPAddress"]:
                 continue
@@ -308,7 +352,7 @@ class _ForwardingRules(Collection):
                 continue
             if network is not None and not queries.same_resource(self.state, other.get("network"), network):
                 continue
-            if (network is None) != (split_path(path)[1] is None):
+            if network is None and (other.get("network") or split_path(path)[1] is not None):
                 continue
             raise invalid_field("resource.IPAddress", resource["IPAddress"], "Specified IP address is in-use and "
                                 f"would result in a conflict with '{path}'.")

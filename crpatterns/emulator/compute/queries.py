@@ -75,6 +75,22 @@ def active_proxy_only_subnet(
     return None
 
 
+def active_global_proxy_only_subnet(
+    state: ComputeState, project_id: str, region: str, network_path: str
+) -> dict[str, Any] | None:
+    """The ACTIVE GLOBAL_MANAGED_PROXY subnet of `network_path` in `region`, or None: what a cross-region
+    internal Application Load Balancer's proxies in that region run on, one per network and region beside
+    the regional one (https://cloud.google.com/load-balancing/docs/proxy-only-subnets)."""
+    for subnet in state.in_scope(project_id, region, "subnetworks"):
+        if (
+            subnet.get("purpose") == "GLOBAL_MANAGED_PROXY"
+            and subnet.get("role") == "ACTIVE"
+            and same_resource(state, subnet.get("network"), network_path)
+        ):
+            return subnet
+    return None
+
+
 def rules_on_proxy_only_subnet(state: ComputeState, subnet: dict[str, Any]) -> list[str]:
     """Paths of the Envoy-based load balancers' forwarding rules an ACTIVE proxy-only subnet serves: those of
     its network and region (REGIONAL_MANAGED_PROXY, or the deprecated INTERNAL_HTTPS_LOAD_BALANCER: regional

@@ -25,6 +25,10 @@ from crpatterns.emulator.compute.url_maps import (
 from crpatterns.emulator.core.routing import ApiRequest, Route
 
 MAX_GLOBAL_CERTIFICATES = 15
+# A global URL map whose backend service is INTERNAL_MANAGED serves a cross-region internal Application Load
+# Balancer, which takes Certificate Manager certificates only (docs/google-behaviour.md, "Compute: cross-region
+# internal Application Load Balancers").
+CROSS_REGION_SCHEME = "INTERNAL_MANAGED"
 
 
 def proxy_scheme(state: Any, proxy_link: str) -> str | None:
@@ -49,6 +53,8 @@ class _TargetProxies(Collection):
                 resource["sslCertificates"] = self.link_certificates(
                     resource.get("sslCertificates"), "resource.sslCertificates", project, region)
             resource.setdefault("quicOverride", "NONE")
+            self.check_cross_region_certificates(resource["urlMap"], resource.get("sslCertificates") or [], region,
+                                                 "resource.sslCertificates")
         if existing is not None:
             self.check_rules(canonical_path(self.state, existing["selfLink"]), resource["urlMap"])
 
@@ -60,6 +66,23 @@ class _TargetProxies(Collection):
         if self.https and https_redirect(self.state.require(canonical_path(self.state, link))):
             raise https_redirect_on_https_proxy(reference)
         return link
+
+    def check_cross_region_certificates(self, url_map_link: str, certificates: list[str], region: str | None,
+                                        field: str) -> None:
+        """Classic SSL certificates (Compute sslCertificates) serve global external, classic and regional
+        Application Load Balancers, not cross-region internal ones (discovery compute.v1 SslCertificate: "The
+        global SSL certificates (sslCertificates) are used by: Global external Application Load Balancers,
+        Classic Application Load Balancers, Proxy Network Load Balancers"; the regional ones by regional
+        Application Load Balancers), which take Certificate Manager certificates
+        (https://cloud.google.com/load-balancing/docs/l7-internal/setting-up-l7-cross-reg-internal, "Set up an
+        SSL certificate resource"). The emulator serves no Certificate Manager, so such a proxy cannot be made
+        here. UNCONFIRMED: Google's wording, and whether it refuses at the proxy or at the forwarding rule."""
+        if not (self.https and region is None and certificates):
+            return
+        if url_map_scheme(self.state, url_map_link) == CROSS_REGION_SCHEME:
+            raise invalid_field(f"{field}[0]", certificates[0], "Compute Engine SSL certificates are not supported "
+                                "by cross-region internal Application Load Balancers; use Certificate Manager "
+                                "certificates.")
 
     def link_certificates(self, certificates: Any, field: str, project: str, region: str | None) -> list[str]:
         if not certificates:
@@ -97,6 +120,8 @@ class _TargetProxies(Collection):
         if not reference:
             raise required_field("urlMap")
         link = self.link_url_map(reference, "urlMap", project, region)
+        self.check_cross_region_certificates(link, resource.get("sslCertificates") or [], region,
+                                             "sslCertificates")
         self.check_rules(path, link)
 
         def commit() -> None:

@@ -19,8 +19,10 @@ MAX_ENV_VALUE_BYTES = 32768  # EnvVar.value: "the maximum length is 32768 bytes.
 # ResourceRequirements.limits: "Only `memory`, `cpu` and `nvidia.com/gpu` keys in the map are supported."
 LIMIT_KEYS = ("memory", "cpu", "nvidia.com/gpu")
 PORT_MAX = 65535  # "Must be in the range 1 to 65535."
-# Probe: "Maximum value for liveness probe is 3600. Maximum value for startup probe is 240."
-PROBE_MAX = {"livenessProbe": 3600, "startupProbe": 240}
+# Probe: "Maximum value for liveness probe is 3600. Maximum value for startup probe is 240." Discovery names no
+# maximum for readiness probes (Container.readinessProbe: "Readiness probe to be used for health checks."), so
+# the emulator sets none (UNCONFIRMED).
+PROBE_MAX: dict[str, int | None] = {"livenessProbe": 3600, "startupProbe": 240, "readinessProbe": None}
 PROBE_TIMEOUT_MAX = 3600  # Probe.timeoutSeconds: "Maximum value is 3600."
 PROBE_DEFAULTS = {"timeoutSeconds": 1, "periodSeconds": 10}  # "Defaults to 1 second." / "Default to 10 seconds."
 MODE_MAX = 0o777  # SecretVolumeSource.defaultMode, VersionToPath.mode: "between 0000 and 0777 (octal)"
@@ -47,7 +49,7 @@ def check_containers(template: dict[str, Any], kind: str, root: str) -> None:
         _check_env(container.get("env") or [], kind, f"{where}.env")
         _check_ports(container.get("ports") or [], kind, f"{where}.ports")
         _check_limits(((container.get("resources") or {}).get("limits")) or {}, kind, f"{where}.resources.limits")
-        for probe in ("livenessProbe", "startupProbe"):
+        for probe in PROBE_MAX:
             if container.get(probe):
                 _check_probe(container[probe], probe, kind, f"{where}.{_snake(probe)}")
         _check_mounts(container.get("volumeMounts") or [], volumes, kind, f"{where}.volume_mounts")
