@@ -97,6 +97,16 @@ def host_with_proxy_subnet(emulator: EmulatorProcess) -> None:
                   project="demo-host")
 
 
+def someones_service(emulator: EmulatorProcess) -> None:
+    """`payments` in demo-service, made outside crpatterns and connected by enable (no --image)."""
+    enable_xpn_host(emulator)
+    status, body = emulator.call("POST", "v2/projects/demo-service/locations/us-central1/services?serviceId=payments",
+                                 {"template": {"containers": [{"image": IMAGE}]}})
+    assert status == 200, body
+    enable = [a for a in VPC if a not in ("--image", IMAGE)]
+    assert run(*enable, "--yes").exit_code == 0
+
+
 def attached_elsewhere(emulator: EmulatorProcess) -> None:
     """demo-host and demo-project are both hosts; demo-service is attached to demo-project."""
     enable_xpn_host(emulator)
@@ -273,6 +283,22 @@ CASES = [
     Case("vpc-disable-parallelism-zero", variant(VPC_DISABLE, "--parallelism", "0"), USAGE, "--parallelism"),
     Case("vpc-status-name-malformed", variant(VPC_STATUS, name="pay_ments"), USAGE, "SERVICE"),
     Case("vpc-status-project-malformed", variant(VPC_STATUS, project="x"), USAGE, "--project"),
+    # shared-vpc disable --delete-service
+    Case("vpc-delete-service-not-created-by-crpatterns", variant(VPC_DISABLE, "--delete-service"), 1,
+         "was not created by crpatterns", setup=lambda emulator: someones_service(emulator)),
+    Case("vpc-delete-service-region-unknown", variant(VPC_DISABLE, "--delete-service", region="us-nowhere1"), USAGE,
+         "--region"),
+    Case("vpc-delete-service-unknown-option", variant(VPC_DISABLE, "--delete-service", "--image", IMAGE), USAGE,
+         "--image", typer=True),
+    # list
+    Case("list-project-malformed", ("list", "--project", "Demo_Project"), USAGE, "--project"),
+    Case("list-project-unknown", ("list", "--project", "no-such-project"), 1, "no-such-project"),
+    Case("list-region-unknown", ("list", "--project", "demo-project", "--region", "mars-north1"), USAGE, "--region"),
+    Case("list-format-unknown", ("list", "--project", "demo-project", "--format", "yaml"), USAGE, "--format"),
+    Case("list-parallelism-zero", ("list", "--project", "demo-project", "--parallelism", "0"), USAGE, "--parallelism"),
+    Case("list-yes-is-not-an-option", ("list", "--project", "demo-project", "--dry-run"), USAGE, "--dry-run",
+         typer=True),
+    Case("list-run-api-disabled", ("list", "--project", "bare-project"), 1, "run.googleapis.com", setup=bare_project),
 ]
 
 
@@ -302,6 +328,8 @@ def test_the_matrix_has_at_least_40_cases_over_every_command() -> None:
                          ("internal-api", ("create", "destroy", "status")),
                          ("shared-vpc", ("enable", "disable", "status"))):
         assert {(group, v) for v in verbs} <= commands
+    assert any(c.args[0] == "list" for c in CASES)
+    assert any("--delete-service" in c.args for c in CASES)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
@@ -310,7 +338,7 @@ def test_bad_input_is_refused_in_one_sentence_without_changing_anything(
     if case.setup is not None:
         case.setup(emulator)
     emulator.clear_requests()
-    confirm = () if case.args[1] == "status" else ("--yes",)
+    confirm = () if case.args[0] == "list" or case.args[1] == "status" else ("--yes",)
     outcome = run(*(files.get(a, a) for a in case.args), *confirm)
     assert outcome.exit_code == case.code, outcome
     stderr = outcome.stderr

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.cli import run
-from tests.pattern_cases import CASES, PatternCase, signature
+from tests.pattern_cases import CASES, PatternCase, enable_xpn_host, signature
 from tests.support import EmulatorProcess
 
 
@@ -152,3 +152,77 @@ def test_killed_at_many_points_a_rerun_converges_to_the_same_resources(
         assert "No changes." in run(*case.create, "--yes").stdout
         assert slow_emulator.mutating_requests() == []
     assert killed >= len(points) // 2, f"only {killed} of {len(points)} runs were killed before finishing"
+
+
+# -- the commands issue 13 added: `shared-vpc disable --delete-service` and `list` -------------------------
+
+
+def enabled_with_image(emulator: EmulatorProcess) -> None:
+    """shared-vpc's case enabled with --image: the service `disable --delete-service` deletes."""
+    enable_xpn_host(emulator)
+    outcome = run(*CASES[2].create, "--yes")
+    assert outcome.exit_code == 0, outcome
+
+
+DELETE_SERVICE = PatternCase("shared-vpc-delete-service",
+                             [*CASES[2].destroy, "--delete-service", "--revoke-host-access"], [],
+                             setup=enabled_with_image)
+
+
+@pytest.mark.parametrize("status", [503, 429])
+def test_delete_service_with_each_mutating_call_failing_once_converges(emulator: EmulatorProcess,
+                                                                       status: int) -> None:
+    expected, calls = clean_run(emulator, DELETE_SERVICE)
+    assert emulator.inventory()["run"]["services"] == []
+    for method, path in distinct_calls(calls):
+        emulator.reset()
+        DELETE_SERVICE.setup(emulator)
+        emulator.fault(method=method, path=f"^{re.escape(path)}$", status=status, count=1)
+        outcome = run(*DELETE_SERVICE.create, "--yes")
+        assert outcome.exit_code == 0, (method, path, str(outcome))
+        assert signature(emulator.inventory()) == expected, (method, path)
+
+
+def test_delete_service_whose_operation_fails_stops_cleanly_and_a_rerun_converges(emulator: EmulatorProcess) -> None:
+    expected, _ = clean_run(emulator, DELETE_SERVICE)
+    emulator.reset()
+    DELETE_SERVICE.setup(emulator)
+    emulator.fault(method="DELETE", path=r"/services/payments$", kind="operation", status=400,
+                   message="Injected operation failure", count=1)
+    failed = run(*DELETE_SERVICE.create, "--yes")
+    assert failed.exit_code == 1 and "Injected operation failure" in failed.stderr, failed
+    assert "Run the same command again" in failed.stderr and "Traceback" not in failed.stderr
+    assert run(*DELETE_SERVICE.create, "--yes").exit_code == 0
+    assert signature(emulator.inventory()) == expected
+
+
+def test_delete_service_killed_then_rerun_converges(slow_emulator: EmulatorProcess,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRPATTERNS_EMULATOR_HOST", slow_emulator.host)
+    plain = PatternCase(DELETE_SERVICE.name, DELETE_SERVICE.create[:-1], [], setup=enabled_with_image)
+    expected, calls = clean_run(slow_emulator, plain)
+    for point in range(1, len(calls) + 1):
+        slow_emulator.reset()
+        plain.setup(slow_emulator)
+        create_killed_after(slow_emulator, plain, point)
+        outcome = run(*plain.create, "--yes")
+        assert outcome.exit_code == 0, (point, str(outcome))
+        assert signature(slow_emulator.inventory()) == expected, point
+
+
+def test_list_with_reads_failing_once_lists_the_same_and_changes_nothing(emulator: EmulatorProcess) -> None:
+    assert run(*CASES[1].create, "--yes").exit_code == 0
+    args = ("list", "--project", "demo-project", "--format", "json")
+    emulator.clear_requests()
+    expected = run(*args)
+    assert expected.exit_code == 0, expected
+    # Every read but the other regions' (empty) service lists: each kind of call once is the point.
+    reads = sorted({(r["method"], r["path"]) for r in emulator.requests()
+                    if "/locations/" not in r["path"] or "/locations/us-central1/" in r["path"]})
+    for method, path in reads:
+        for status in (503, 429):
+            emulator.fault(method=method, path=f"^{re.escape(path)}$", status=status, count=1)
+            outcome = run(*args)
+            assert outcome.exit_code == 0, (method, path, str(outcome))
+            assert outcome.json() == expected.json(), (method, path)
+    assert emulator.mutating_requests() == []

@@ -182,6 +182,8 @@ def disable(spec: DisableSpec, service: dict[str, Any] | None, others: list[dict
     `others`: the project's other services in the region; `agent_subnets`: per host named by a
     project-level grant, the subnets of that host where the agent holds roles/compute.networkUser.
     """
+    if service is None and spec.delete_service:
+        return Intent([])  # deleted already (a rerun after a stop): nothing left to do
     if service is None:
         raise PlanError(f"Cloud Run service {spec.name} does not exist in {spec.region} of project {spec.project}. "
                         "Check the name, --region and --project.")
