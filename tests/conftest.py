@@ -34,8 +34,11 @@ def emulator(emulator_process: EmulatorProcess, monkeypatch: pytest.MonkeyPatch,
     emulator_process.reset()
     emulator_process.admin("POST", "latency", {"op": TOOL_OP_LATENCY if end_to_end else 0.0, "read": 0.0})
     monkeypatch.setenv("CRPATTERNS_EMULATOR_HOST", emulator_process.host)
-    for name in ("CLOUDSDK_CORE_PROJECT", "GOOGLE_CLOUD_PROJECT"):
+    for name in ("CLOUDSDK_CORE_PROJECT", "GOOGLE_CLOUD_PROJECT", "CLOUDSDK_RUN_REGION", "CLOUDSDK_ACTIVE_CONFIG_NAME"):
         monkeypatch.delenv(name, raising=False)
+    # No gcloud configuration of the machine's user: a project or run/region set there would answer flags
+    # the tests leave out on purpose.
+    monkeypatch.setenv("CLOUDSDK_CONFIG", str(request.path.parent / ".no-gcloud-config"))
     yield emulator_process
     if end_to_end:
         not_ready = [f"{r['method']} {r['path']}" for r in emulator_process.requests() if r.get("reason") == NOT_READY]
