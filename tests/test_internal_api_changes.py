@@ -114,7 +114,11 @@ def test_a_global_access_change_replaces_the_rule_and_the_plan_says_so(emulator:
     assert run(*api("--no-invoker-iam", "--yes")).exit_code == 0
     ip = one(emulator, "regions/forwardingRules", "api-rule")["IPAddress"]
     plan = run(*api("--no-invoker-iam", "--global-access", "--dry-run", "--format", "json")).json()
-    (action,) = [a for a in plan["actions"] if a["action"] != "noop"]
+    pinned, action = [a for a in plan["actions"] if a["action"] != "noop"]
+    # The rule's ephemeral IP is reserved first, so the replaced rule gets it back whatever happens between
+    # the delete and the create (issue 11); the rule takes it from that address.
+    assert (pinned["action"], pinned["role"], pinned["name"]) == ("create", "rule-ip", "api-rule-ip")
+    assert action["dependsOn"] == [plan["actions"].index(pinned)]
     assert action["action"] == "replace" and action["strategy"] == "delete-before-create"
     assert action["changes"] == [{"field": "allowGlobalAccess", "before": False, "after": True,
                                   "forcesReplacement": True}]

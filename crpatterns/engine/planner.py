@@ -36,6 +36,8 @@ from crpatterns.engine.model import (
     ReplaceStrategy,
     Scope,
     Step,
+    marker_role,
+    role_region,
 )
 from crpatterns.errors import PlanError
 
@@ -106,6 +108,9 @@ class _Planner:
                 existing = self.existing_body(value.role)
                 if existing and existing.get("address"):
                     return existing["address"]
+                wanted = self.desired_by_role[value.role].body.get("address")
+                if isinstance(wanted, str) and wanted:
+                    return wanted  # an address being made for a known IP: the rule names the same IP
             if value.form == "path":
                 return kind.path(scope, name)
             return kind.url(scope, name)
@@ -164,7 +169,7 @@ class _Planner:
                      shared=d.ownership is Ownership.SHARED)
             )
             return
-        body = kind.with_marker(body, self.plan.app, self.plan.pattern, d.role)
+        body = kind.with_marker(body, self.plan.app, self.plan.pattern, marker_role(d.role))
         current = self.match_owned(d, kind, body)
         conflict = None
         if by_name is not None:
@@ -253,10 +258,13 @@ class _Planner:
     def match_owned(self, d: Desired, kind: KindView, body: dict[str, Any]) -> Actual | None:
         """The app's resource that plays this role. Several can, after a replacement that did not finish
         (the new one was made, the old one not yet deleted): the one already as desired wins, so a rerun
-        finishes that replacement instead of starting another."""
+        finishes that replacement instead of starting another. A per-region role (ROLE@REGION) is played only
+        by a resource of its region: the others of that role belong to the app's other regions."""
+        bound = role_region(d.role)
         candidates = [
             a for a in self.observation.owned
-            if a.kind == d.kind and a.role == d.role and self.is_ours(a) and id(a) not in self.matched
+            if a.kind == d.kind and a.role == marker_role(d.role) and self.is_ours(a) and id(a) not in self.matched
+            and (bound is None or a.scope == d.scope)
         ]
         if not candidates:
             return None
@@ -275,10 +283,12 @@ class _Planner:
             if id(actual) in self.matched or not self.is_ours(actual):
                 continue
             self.matched.add(id(actual))
-            reason = keep.get((actual.kind, actual.scope, actual.name))
+            key = (actual.kind, actual.scope, actual.name)
+            reason = keep.get(key)
             action = Action.DELETE if reason is None else Action.NOOP
+            why = reason if reason is not None else self.observation.reasons.get(key)
             self.add(Step(action, actual.kind, actual.name, actual.scope, actual.role, (), None, actual,
-                          notes=() if reason is None else (reason,)))
+                          notes=() if why is None else (why,)))
         for actual, reason in self.observation.released:
             self.add(Step(Action.DELETE, actual.kind, actual.name, actual.scope, actual.role, (), None, actual,
                           notes=(reason,)))
