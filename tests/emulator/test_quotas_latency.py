@@ -1,7 +1,8 @@
 """Rate quotas and the latency model through Google's own client libraries: a spent quota is refused as
 Google refuses it (Cloud Run 429 RESOURCE_EXHAUSTED, Compute 403 rateLimitExceeded and
 CONCURRENT_OPERATIONS_QUOTA_EXCEEDED), the admin endpoint reports how close callers ran, and each kind of
-operation takes its own time under the google profile."""
+operation takes its own time under the google profile; a serverless NEG may name a Cloud Run service that
+does not exist yet (the patterns' critical path relies on it: docs/latency.md)."""
 
 from __future__ import annotations
 
@@ -80,3 +81,13 @@ def test_under_the_google_profile_a_cloud_run_create_outlasts_a_neg(emulator):
         created.result()
     finally:
         emulator.admin("POST", "latency", {"op": 0.0, "read": 0.0})
+
+
+def test_a_serverless_neg_may_name_a_cloud_run_service_not_made_yet(emulator):
+    negs = compute(emulator, "RegionNetworkEndpointGroupsClient")
+    wait(emulator, negs.insert(project="demo-project", region=REGION, network_endpoint_group_resource=neg("early")),
+         "demo-project", REGION)
+    made = negs.get(project="demo-project", region=REGION, network_endpoint_group="early")
+    assert made.cloud_run.service == "hello"
+    with pytest.raises(exceptions.NotFound):
+        run_services(emulator).get_service(name=f"{PARENT}/services/hello")
