@@ -9,7 +9,8 @@ import typer
 
 from crpatterns.cli.commands import add_destroy, add_status
 from crpatterns.cli.help import REQUIRED_FLAGS, Command, examples, new_group
-from crpatterns.cli.options import Common, RegionOpt, choice_help, completes, with_common_options
+from crpatterns.cli.options import Common, choice_help, completes, with_common_options
+from crpatterns.cli.regions import FailoverOpt, ReadinessPathOpt, RegionsOpt
 from crpatterns.errors import UsageError
 
 PATTERN_NAME = "web-app"
@@ -35,7 +36,7 @@ def create(
     name: NameArg,
     image: Annotated[str, typer.Option(metavar="IMAGE", rich_help_panel=REQUIRED_FLAGS, show_default=False,
                                        help="Container image, e.g. us-docker.pkg.dev/PROJECT/REPO/IMAGE:TAG.")] = "",
-    region: RegionOpt = "",
+    region: RegionsOpt = None,
     domain: Annotated[list[str] | None, typer.Option(
         "--domain", metavar="DOMAIN", rich_help_panel=REQUIRED_FLAGS,
         help="Domain the load balancer serves, e.g. hello.example.com (repeatable; --iap-mode lb only).")] = None,
@@ -62,6 +63,8 @@ def create(
     oauth_client_secret_file: Annotated[str | None, typer.Option(
         metavar="FILE", help="File holding the secret of --oauth-client-id (never printed).")] = None,
     disable_default_url: Annotated[bool, typer.Option(help="Disable the run.app URL (--iap-mode lb).")] = False,
+    failover: FailoverOpt = False,
+    readiness_path: ReadinessPathOpt = None,
     *,
     common: Common,
 ) -> None:
@@ -76,6 +79,7 @@ def create(
 def spec_from_flags(flags: dict[str, Any]) -> Any:
     """Everything about the flags that can be checked without the cloud, then the spec; reads the files.
     `flags`: create's parameters by name (each flag is declared once, as a parameter, and read here)."""
+    from crpatterns.cli import regions as multi
     from crpatterns.cli import validation as check
     from crpatterns.patterns.registry import get
     from crpatterns.patterns.web_app.spec import IAP_MODES, LB_MODE, MAX_DOMAINS, WebAppSpec
@@ -85,7 +89,8 @@ def spec_from_flags(flags: dict[str, Any]) -> Any:
     address, https_redirect, oauth_client_id = flags["address"], flags["https_redirect"], flags["oauth_client_id"]
     members, domains = tuple(flags["member"] or ()), tuple(flags["domain"] or ())
 
-    region = check.name_and_region(name, region, get(PATTERN_NAME).resource_names(name))
+    regions = multi.regions(name, region, get(PATTERN_NAME).resource_names(name))
+    readiness = multi.failover(flags["failover"], flags["readiness_path"], regions)
     if not image:
         raise UsageError("--image is required: the container image to run, e.g. us-docker.pkg.dev/P/REPO/IMG:TAG.")
     check.image(image)
@@ -115,6 +120,12 @@ def spec_from_flags(flags: dict[str, Any]) -> Any:
     if not lb and flags["disable_default_url"]:
         raise UsageError("--disable-default-url with --iap-mode direct leaves no way in: direct IAP guards the "
                          "run.app URL itself. Keep the URL, or use --iap-mode lb.")
+    if not lb and len(regions) > 1:
+        raise UsageError("--iap-mode direct serves one --region (its run.app URL); several regions need the load "
+                         "balancer, --iap-mode lb.")
+    if flags["failover"] and oauth_client_id:
+        raise UsageError("--oauth-client-id does not go with --failover: IAP then sits on the Cloud Run services, "
+                         "which use the Google-managed OAuth client.")
     if len(checked_domains) > MAX_DOMAINS:
         raise UsageError(f"--domain may be given at most {MAX_DOMAINS} times (a managed certificate's limit).")
     secret = None
@@ -124,7 +135,8 @@ def spec_from_flags(flags: dict[str, Any]) -> Any:
         secret = check.read_secret(flags["oauth_client_secret_file"], "--oauth-client-secret-file")
     if address:
         check.compute_name(address, "--address")
-    return WebAppSpec(name=name, region=region, image=image, domains=checked_domains, members=checked_members,
+    return WebAppSpec(name=name, region=regions[0], other_regions=regions[1:], failover=flags["failover"],
+                      readiness_path=readiness, image=image, domains=checked_domains, members=checked_members,
                       iap_mode=iap_mode, certificate_pem=certificate, private_key_pem=key, address=address,
                       https_redirect=https_redirect, oauth_client_id=oauth_client_id, oauth_client_secret=secret,
                       disable_default_url=flags["disable_default_url"])

@@ -63,11 +63,32 @@ class Scope:
         return f"{self.project}/{self.region or 'global'}"
 
 
+# A pattern that makes one resource of a role in each of several regions names them ROLE@REGION ("neg@us-east1"):
+# unique within the app, as roles must be, while the marker written on the resource says only ROLE (labels
+# cannot hold "@"), so the resource a single-region app made in that region plays the same role.
+REGION_SEPARATOR = "@"
+
+
+def per_region(role: str, region: str) -> str:
+    """The role of the one resource of `role` a pattern makes in `region`."""
+    return f"{role}{REGION_SEPARATOR}{region}"
+
+
+def marker_role(role: str) -> str:
+    """The role as the resource's marker records it: without the region of a per-region role."""
+    return role.split(REGION_SEPARATOR, 1)[0]
+
+
+def role_region(role: str) -> str | None:
+    """The region a per-region role is bound to, or None."""
+    return role.split(REGION_SEPARATOR, 1)[1] if REGION_SEPARATOR in role else None
+
+
 @dataclass
 class Desired:
     """One resource a pattern wants, as the API's JSON (camelCase) with Ref placeholders."""
 
-    role: str  # unique within an app: "neg", "backend", "invoker"...
+    role: str  # unique within an app: "neg", "backend", "invoker"...; "neg@us-east1" for one per region
     kind: str  # kind key, e.g. "compute.regionNetworkEndpointGroups"
     name: str
     scope: Scope
@@ -146,6 +167,9 @@ class Observation:
     # Resources another app of the same pattern made, that nothing uses any more and whose app is gone:
     # the pattern hands them to this run to delete (the last user of a shared resource cleans it up).
     released: list[tuple[Actual, str]] = field(default_factory=list)
+    # Why the app's resources that nothing desires any more are deleted, where the pattern can say (a region
+    # taken off the app): the plan shows it next to the deletion.
+    reasons: dict[ObservedKey, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -17,12 +17,19 @@ from crpatterns.engine.diff import as_reference
 from crpatterns.engine.model import Actual, Change, Scope
 from crpatterns.errors import ApiCallError
 from crpatterns.gcp.lazy_import import compute_types
-from crpatterns.gcp.load_balancing import ACTIVE_ROLE, is_proxy_only, needs_proxy_subnet
+from crpatterns.gcp.load_balancing import (
+    ACTIVE_ROLE,
+    GLOBAL_PROXY_PURPOSE,
+    REGIONAL_PROXY_PURPOSES,
+    is_proxy_only,
+    needs_proxy_subnet,
+)
 from crpatterns.kinds.compute import ComputeKind
 from crpatterns.kinds.keys import KindKey
 
 # How long a concurrent creator's proxy-only subnet may take to appear (a subnet insert takes seconds).
 RACE_WAIT_SECONDS = 60.0
+GLOBAL_PROXY_PURPOSES = (GLOBAL_PROXY_PURPOSE,)
 # Compute's overlap refusal names the subnet in the way (quoted in crpatterns/emulator/compute/subnetworks.py).
 CONFLICT = re.compile(r"conflicts with existing subnetwork '([a-z0-9-]+)'")
 
@@ -68,12 +75,18 @@ class Subnetworks(ComputeKind):
             time.sleep(0.5)
 
     def active_proxy_subnet(self, scope: Scope, body: dict[str, Any]) -> dict[str, Any] | None:
+        """The ACTIVE proxy-only subnet of the same kind as `body` (regional, or GLOBAL_MANAGED_PROXY) in the
+        network and region: one of each may be ACTIVE."""
         network = as_reference(body.get("network"))
-        active = [s for s in self.list(scope) if is_proxy_only(s) and s.get("role") == ACTIVE_ROLE]
+        family = GLOBAL_PROXY_PURPOSES if body.get("purpose") in GLOBAL_PROXY_PURPOSES else REGIONAL_PROXY_PURPOSES
+        active = [s for s in self.list(scope) if s.get("purpose") in family and s.get("role") == ACTIVE_ROLE]
         return next((s for s in active if as_reference(s.get("network")) == network), None)
 
     def must_outlive(self, body: dict[str, Any], other: Actual) -> bool:
-        return other.kind == KindKey.FORWARDING_RULES and needs_proxy_subnet(other.body, body, other.scope.region)
+        """A proxy-only subnet goes after the forwarding rules running on it: regional rules of its region, and
+        for a GLOBAL_MANAGED_PROXY subnet the global rules whose subnetwork is in its region."""
+        return other.kind in (KindKey.FORWARDING_RULES, KindKey.GLOBAL_FORWARDING_RULES) and needs_proxy_subnet(
+            other.body, body, other.scope.region)
 
     def update(self, actual: Actual, body: dict[str, Any], changes: tuple[Change, ...]) -> None:
         compute_v1 = compute_types()

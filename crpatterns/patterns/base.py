@@ -26,13 +26,16 @@ class Spec:
     """What the user asked for (from flags or a stack file). The project is filled in once resolved."""
 
     name: str
-    region: str
+    region: str  # the first (for most patterns, the only) region
     project: str = ""
     project_number: str = ""
+    # A pattern that runs in several regions (web-app, internal-api): the regions after the first.
+    other_regions: tuple[str, ...] = ()
 
     @property
     def regions(self) -> tuple[str, ...]:
-        return (self.region,)
+        """Every region of the app, the first first, each once."""
+        return tuple(dict.fromkeys((self.region, *self.other_regions)))
 
     def in_project(self, project: str, number: str) -> Self:
         return dataclasses.replace(self, project=project, project_number=number)
@@ -54,6 +57,9 @@ class Intent:
     # Shared resources another app of this pattern made and left behind, that nothing uses any more:
     # this run deletes them (with the reason the plan gives).
     release: dict[ObservedKey, str] = field(default_factory=dict)
+    # The app's own resources nothing desires any more, with the reason the plan gives for deleting them
+    # (a region taken off the app).
+    deleting: dict[ObservedKey, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ def plan_spec(session: Session, pattern: Pattern, spec: Spec, adopt: bool = Fals
     observation = observe(intent.desired, session.kinds, spec.name, pattern.name, session.project, spec.regions,
                           pattern.owned_kinds, session.parallelism)
     observation.keep.update(intent.keep)
+    observation.reasons.update(intent.deleting)
     for (kind, scope, name), reason in intent.release.items():
         body = session.kinds[kind].read(scope, name)
         if body is not None:

@@ -16,7 +16,8 @@ def flags(**fields: Any) -> dict[str, Any]:
     values: dict[str, Any] = dict(name="hello", image="gcr.io/p/i:1", region="us-central1",
                                   domain=["hello.example.com"], member=["group:g@example.com"], iap_mode="lb",
                                   certificate_file=None, private_key_file=None, address=None, https_redirect=True,
-                                  oauth_client_id=None, oauth_client_secret_file=None, disable_default_url=False)
+                                  oauth_client_id=None, oauth_client_secret_file=None, disable_default_url=False,
+                                  failover=False, readiness_path=None)
     values.update(fields)
     return values
 

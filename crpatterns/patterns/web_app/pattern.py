@@ -21,7 +21,7 @@ class WebApp(Pattern):
         if isinstance(spec, Teardown):
             return desired.WebAppFacts()
         assert isinstance(spec, WebAppSpec)
-        return reads.facts(session, spec.name, spec.direct)
+        return reads.facts(session, spec.name, spec.direct, spec.regions)
 
     def decide(self, spec: Spec, facts: Any) -> Intent:
         if isinstance(spec, Teardown):
@@ -49,3 +49,4 @@ class WebApp(Pattern):
         yield WebAppSpec(**base, certificate_pem="C", private_key_pem="K", address="a",
                          https_redirect=False), desired.WebAppFacts()
         yield WebAppSpec(**base, iap_mode=DIRECT_MODE), desired.WebAppFacts()
+        yield WebAppSpec(**base, other_regions=("us-east1",), failover=True), desired.WebAppFacts()

@@ -27,10 +27,21 @@ class WebAppSpec(Spec):
     oauth_client_id: str | None = None
     oauth_client_secret: str | None = None
     disable_default_url: bool = False
+    # Cloud Run service health moves traffic between the regions (crpatterns/patterns/failover.py): IAP then
+    # sits on the Cloud Run services, behind the load balancer, instead of on its backend service.
+    failover: bool = False
+    readiness_path: str = "/"
 
     @property
     def direct(self) -> bool:
         return self.iap_mode == DIRECT_MODE
+
+    @property
+    def iap_on_services(self) -> bool:
+        """IAP checks users on the Cloud Run services themselves: direct mode, or behind the load balancer
+        with --failover ("You can't enable IAP from a backend service or load balancer. Enable IAP directly
+        from Cloud Run.", https://cloud.google.com/run/docs/configuring/configure-service-health)."""
+        return self.direct or self.failover
 
 
 @dataclass(frozen=True)
