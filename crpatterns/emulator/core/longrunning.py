@@ -2,8 +2,9 @@
 
 A done operation carries exactly one of `response` or `error` (docs/google-behaviour.md, "Wire facts for the
 Python client libraries": the client raises on a done operation with neither). Operations complete through
-`World.after_op_latency`, so `--op-latency` delays them like Google's reconciliation does; `wait` long-polls
-until done.
+`World.after_op_latency`, so the latency model delays them like Google's reconciliation does (`--op-latency`,
+or under `--latency-profile google` the time of the method that started them: core/latency.py); `wait`
+long-polls until done.
 An injected "operation" fault (/_emulator/faults) makes the operation end in that error.
 """
 
