@@ -44,9 +44,15 @@ def start(
         help="Enforce API rate quotas as Google answers them: 'google' for the defaults, or "
                         "NAME=LIMIT (run-writes-per-minute, compute-mutations-per-minute, "
                         "compute-concurrent-operations); repeatable.")] = None,
+    caller: Annotated[str | None, typer.Option(
+        "--caller", metavar="MEMBER",
+        help="Who makes every call (user:EMAIL or serviceAccount:EMAIL): the emulator then checks the permissions "
+             "cross-project references need for that member and answers Google's 403 when one is missing. "
+             "Default: no caller, every permission held.")] = None,
 ) -> None:
     """Serve the emulator in the foreground and print the export line that points crpatterns at it."""
     from crpatterns.emulator.core import quotas
+    from crpatterns.emulator.core.caller import CALLER
     from crpatterns.emulator.core.latency import LatencyModel
     from crpatterns.emulator.server import DEFAULT_PROJECTS, parse_project, serve
 
@@ -59,10 +65,12 @@ def start(
         raise typer.BadParameter("--op-latency and --read-latency take seconds, zero or more.")
     if latency_scale <= 0:
         raise typer.BadParameter("--latency-scale takes a positive factor.")
+    if caller is not None and not CALLER.match(caller):
+        raise typer.BadParameter(f"--caller takes user:EMAIL or serviceAccount:EMAIL; got {caller!r}.")
     try:
         model = (LatencyModel.flat(op_latency, read_latency, latency_scale) if latency_profile == "flat"
                  else LatencyModel.named(latency_profile, latency_scale))
         limits = quotas.parse(quota or [])
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
-    serve(host, port, seeds, op_latency, read_latency, model, limits)
+    serve(host, port, seeds, op_latency, read_latency, model, limits, caller)

@@ -87,10 +87,10 @@ def parse_project(text: str) -> SeedProject:
 
 def create_emulator(
     projects: list[SeedProject] | None = None, op_latency: float = 0.0, read_latency: float = 0.0,
-    latency: LatencyModel | None = None, quota_limits: dict[str, int] | None = None,
+    latency: LatencyModel | None = None, quota_limits: dict[str, int] | None = None, caller: str | None = None,
 ) -> Emulator:
     return Emulator(module_factories(), list(projects or DEFAULT_PROJECTS), op_latency, read_latency,
-                    latency=latency, quota_limits=quota_limits)
+                    latency=latency, quota_limits=quota_limits, caller=caller)
 
 
 def serve(
@@ -101,8 +101,9 @@ def serve(
     read_latency: float = 0.0,
     latency: LatencyModel | None = None,
     quota_limits: dict[str, int] | None = None,
+    caller: str | None = None,
 ) -> None:
-    emulator = create_emulator(projects, op_latency, read_latency, latency, quota_limits)
+    emulator = create_emulator(projects, op_latency, read_latency, latency, quota_limits, caller)
     server = make_server(host, port, emulator, threaded=True, request_handler=_QuietHandler)
     server.daemon_threads = True
     actual_port = server.socket.getsockname()[1]

@@ -112,6 +112,12 @@ def regional_lb(via: EmulatorProcess) -> None:
     list(compute(via, "RegionNetworkEndpointGroupsClient").list(project=PROJECT, region=REGION))
     list(compute(via, "NetworkEndpointGroupsClient").aggregated_list(project=PROJECT))
     change(via, "RegionBackendServicesClient", "backend_service", compute_v1.BackendService, "backend", REGION, True)
+    backends = compute(via, "RegionBackendServicesClient")
+    policy = backends.get_iam_policy(project=PROJECT, region=REGION, resource="backend")
+    policy.bindings.append(compute_v1.Binding(role="roles/compute.loadBalancerServiceUser",
+                                              members=["group:platform@example.com"]))
+    backends.set_iam_policy(project=PROJECT, region=REGION, resource="backend",
+                            region_set_policy_request_resource=compute_v1.RegionSetPolicyRequest(policy=policy))
     change(via, "RegionUrlMapsClient", "url_map", compute_v1.UrlMap, "urlmap", REGION, True)
     second = lb.url_map(via, "urlmap-2", default_service=backend.self_link)
     list(compute(via, "RegionTargetHttpProxiesClient").list(project=PROJECT, region=REGION))
@@ -185,6 +191,12 @@ def global_lb(via: EmulatorProcess) -> None:
     via.dns_ready("app.example.com")
 
     change(via, "BackendServicesClient", "backend_service", compute_v1.BackendService, "backend", update=True)
+    backends = compute(via, "BackendServicesClient")
+    policy = backends.get_iam_policy(project=PROJECT, resource="backend")
+    policy.bindings.append(compute_v1.Binding(role="roles/compute.loadBalancerServiceUser",
+                                              members=["group:platform@example.com"]))
+    backends.set_iam_policy(project=PROJECT, resource="backend",
+                            global_set_policy_request_resource=compute_v1.GlobalSetPolicyRequest(policy=policy))
     change(via, "UrlMapsClient", "url_map", compute_v1.UrlMap, "urlmap", update=True)
     change(via, "TargetHttpProxiesClient", "target_http_proxy", compute_v1.TargetHttpProxy, "http-proxy")
     change(via, "TargetHttpsProxiesClient", "target_https_proxy", compute_v1.TargetHttpsProxy, "proxy")

@@ -18,13 +18,13 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from crpatterns.emulator.compute import field_rules
+from crpatterns.emulator.compute import backend_service_iam, field_rules
 from crpatterns.emulator.compute.collection import Collection, invalid_field, required_field
 from crpatterns.emulator.compute.network_endpoint_groups import is_serverless_neg
 from crpatterns.emulator.compute.queries import canonical_path
 from crpatterns.emulator.compute.store import ComputeState, self_link, split_path
 from crpatterns.emulator.core.errors import ApiError, bad_request
-from crpatterns.emulator.core.routing import ApiRequest
+from crpatterns.emulator.core.routing import ApiRequest, Route
 
 DEFAULT_TIMEOUT_SEC = 30
 DEFAULT_PORT_NAME = "http"
@@ -217,6 +217,10 @@ class _BackendServices(Collection):
             scope = f"compute-{region}" if region else "compute"
             key = f"//iap.googleapis.com/projects/{project.number}/iap_web/{scope}/services/{name}"
             self.state.world.iam.drop(key)
+        self.state.world.iam.drop(backend_service_iam.policy_key(path))
+
+    def extra_routes(self) -> list[Route]:
+        return backend_service_iam.routes(self)
 
 
 class BackendServices(_BackendServices):

@@ -174,6 +174,9 @@ class ComputeState:
                 if found is not None:
                     raise ApiError(400, f"The resource '{text}' is not ready", reason="resourceNotReady")
                 raise compute_not_found(text)
+            from crpatterns.emulator.compute.cross_project import check_reference
+
+            check_reference(self, field, self.project_id(project), text, reference)
         return text
 
     # -- storage ------------------------------------------------------------------------------

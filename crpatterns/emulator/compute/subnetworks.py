@@ -242,15 +242,17 @@ class Subnetworks(Collection):
         ]
 
     def list_usable(self, request: ApiRequest) -> dict[str, Any]:
-        """The subnets the project can use: its own, and its Shared VPC host's. Google also filters by the
-        caller's compute.subnetworks.use permission; the emulator has no caller (UNCONFIRMED beyond that)."""
+        """The subnets the project can use: its own, and those of its Shared VPC host on which the caller holds
+        compute.subnetworks.use ("Retrieves an aggregated list of all usable subnetworks in the project",
+        discovery; the caller's grants decide which host subnets are shared with them:
+        compute/cross_project.py). Without a known caller, every subnet of the host."""
         project = self.state.project_id(request.params["project"])
         owners = [project] + [h for h in [queries.xpn_host_of(self.state, project)] if h]
         items = []
         for owner in owners:
             for path, subnet in sorted(self.state.resources.items()):
                 if path.startswith(f"projects/{owner}/regions/") and subnet.get("kind") == self.kind \
-                        and not subnet.get("_creating"):
+                        and not subnet.get("_creating") and (owner == project or self.usable(path, owner)):
                     usable = {"subnetwork": subnet["selfLink"], "network": subnet["network"]}
                     usable.update({k: subnet[k] for k in ("ipCidrRange", "secondaryIpRanges", "purpose", "role",
                                                           "stackType") if k in subnet})
@@ -259,6 +261,16 @@ class Subnetworks(Collection):
                 "id": f"projects/{project}/aggregated/subnetworks/listUsable",
                 "items": [i for i in items if matches_filter(i, request.arg("filter") or "")],
                 "selfLink": self_link(f"projects/{project}/aggregated/subnetworks/listUsable")}
+
+    def usable(self, path: str, host: str) -> bool:
+        """Whether the caller may use a subnet of the Shared VPC host (compute.subnetworks.use)."""
+        from crpatterns.emulator.compute.cross_project import SUBNET_USE, require
+
+        try:
+            require(self.state, SUBNET_USE, path, host)
+        except ApiError:
+            return False
+        return True
 
     def get_iam_policy(self, request: ApiRequest) -> dict[str, Any]:
         path, _ = self.target(request, "resource")

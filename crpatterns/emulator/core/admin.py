@@ -22,6 +22,10 @@ POST /_emulator/service-accounts       {"email": "NAME@PROJECT.iam.gserviceaccou
                                        (the emulator has no IAM API; docs/google-behaviour.md, "IAM policies")
 POST /_emulator/custom-roles           {"name": "projects/P/roles/X" | "organizations/O/roles/X"}: the
                                        custom role exists
+POST /_emulator/caller                 {"member": "user:EMAIL" | "serviceAccount:EMAIL"}: who makes every call
+                                       ({} for nobody: every permission held; reset restores --caller). GET
+                                       shows it (core/caller.py)
+POST /_emulator/tokens                 {"member": ...}: an access token; calls bearing it are that member's
 """
 
 from __future__ import annotations
@@ -81,6 +85,7 @@ def handle_admin(emulator: Emulator, request: Request) -> Response:
                                 if policy.get("bindings")}
         return _json(inventory)
     if key == ("POST", "reset"):
+        emulator.callers.reset()
         emulator.faults.clear()
         emulator.log.entries.clear()
         emulator.build(world.latency)
@@ -119,6 +124,8 @@ def handle_admin(emulator: Emulator, request: Request) -> Response:
         return _declare(world, world.service_accounts, body.get("email", ""), USER_MANAGED_ACCOUNT, "email")
     if key == ("POST", "custom-roles"):
         return _declare(world, world.custom_roles, body.get("name", ""), CUSTOM_ROLE, "name")
+    if path in ("caller", "tokens"):
+        return _callers(emulator, request.method, path, body)
     if path == "latency":
         if request.method == "POST":
             try:
@@ -137,6 +144,22 @@ def handle_admin(emulator: Emulator, request: Request) -> Response:
         with world.lock:
             return _json(emulator.quotas.describe())
     return _json({"error": {"code": 404, "message": f"No admin endpoint {request.method} /_emulator/{path}"}}, 404)
+
+
+def _callers(emulator: Emulator, method: str, path: str, body: dict[str, Any]) -> Response:
+    """Who calls (core/caller.py): the configured caller, or a token standing for a member."""
+    member = body.get("member")
+    try:
+        if path == "tokens" and method == "POST":
+            token = emulator.callers.issue(str(member))
+            return _json({"access_token": token, "token_type": "Bearer", "expires_in": 3600, "member": member})
+        if path == "caller" and method == "POST":
+            emulator.callers.configure(member if member else None)
+    except ValueError as error:
+        return _json({"error": {"code": 400, "message": str(error)}}, 400)
+    if path == "caller":
+        return _json({"member": emulator.callers.configured})
+    return _json({"error": {"code": 405, "message": "POST /_emulator/tokens {\"member\": ...}"}}, 405)
 
 
 def changed_latency(current: LatencyModel, body: dict[str, Any]) -> LatencyModel:

@@ -19,6 +19,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.wrappers import Request, Response
 
 from crpatterns.emulator.core import discovery
+from crpatterns.emulator.core.caller import Callers
 from crpatterns.emulator.core.errors import ApiError, permission_denied_project, service_disabled
 from crpatterns.emulator.core.faults import FaultTable
 from crpatterns.emulator.core.latency import LatencyModel
@@ -66,6 +67,7 @@ class Emulator:
         read_latency: float = 0.0,
         latency: LatencyModel | None = None,
         quota_limits: dict[str, int] | None = None,
+        caller: str | None = None,
     ) -> None:
         self.module_factories = module_factories
         self.seed_projects = projects
@@ -76,6 +78,7 @@ class Emulator:
         # The limits given at start; /_emulator/reset comes back to them.
         self.quota_limits = dict(quota_limits or {})
         self.quotas = QuotaTable(self.quota_limits, scale=lambda: self.world.latency.scale)
+        self.callers = Callers(caller)  # who calls (core/caller.py): kept across resets, like the quotas given
         self.build(latency)
 
     # -- state --------------------------------------------------------------------------------
@@ -210,11 +213,12 @@ class Emulator:
             # A concurrent writer's change lands just before this call's: its etag goes stale.
             self.world.iam.interference = policy_race
             self.world.calling, self.world.operations_started = route.method_id, []
+            self.world.caller = self.callers.who(request.headers.get("Authorization"))
             try:
                 result = route.handler(api_request)
             finally:
                 self.world.iam.interference = None
-                self.world.calling = None
+                self.world.calling = self.world.caller = None
             if project is not None:
                 for seconds in self.world.operations_started:
                     self.quotas.operation_started(route.api.name, project.project_id, seconds)

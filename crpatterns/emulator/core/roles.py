@@ -31,13 +31,16 @@ PROJECT = "cloudresourcemanager.googleapis.com/Project"
 RUN_SERVICE = "run.googleapis.com/Service"
 IAP_WEB = "iap.googleapis.com/Web"  # every `projects/P/iap_web...` resource
 SUBNETWORK = "compute.googleapis.com/Subnetwork"
-BELOW_PROJECT = frozenset({RUN_SERVICE, IAP_WEB, SUBNETWORK})
+BACKEND_SERVICE = "compute.googleapis.com/BackendService"  # regional and global
+BELOW_PROJECT = frozenset({RUN_SERVICE, IAP_WEB, SUBNETWORK, BACKEND_SERVICE})
 
 _POLICY_KEYS = (
     (re.compile(r"^//cloudresourcemanager\.googleapis\.com/projects/[^/]+$"), PROJECT),
     (re.compile(r"^//run\.googleapis\.com/projects/[^/]+/locations/[^/]+/services/[^/]+$"), RUN_SERVICE),
     (re.compile(r"^//iap\.googleapis\.com/projects/[^/]+/iap_web(/.*)?$"), IAP_WEB),
     (re.compile(r"^//compute\.googleapis\.com/projects/[^/]+/regions/[^/]+/subnetworks/[^/]+$"), SUBNETWORK),
+    (re.compile(r"^//compute\.googleapis\.com/projects/[^/]+/(regions/[^/]+|global)/backendServices/[^/]+$"),
+     BACKEND_SERVICE),
 )
 
 _PROJECT_ONLY: frozenset[str] = frozenset()
@@ -85,6 +88,14 @@ ROLES: dict[str, frozenset[str]] = {
     "roles/compute.securityAdmin": _SUBNET,
     "roles/compute.viewer": _SUBNET,
     "roles/compute.loadBalancerAdmin": _PROJECT_ONLY,
+    # Cross-project service referencing: "an administrator of project B must grant the Compute Load Balancer
+    # Services User role (roles/compute.loadBalancerServiceUser)" to project A's load balancer admins, on
+    # project B or on the backend service itself
+    # (https://cloud.google.com/load-balancing/docs/https/setup-cross-project-backend-service-backend-bucket,
+    # "Grant permissions to the Compute Load Balancer Admin to use the backend service"); gcloud's own
+    # example grants it on a backend service
+    # (https://cloud.google.com/sdk/gcloud/reference/compute/backend-services/add-iam-policy-binding).
+    "roles/compute.loadBalancerServiceUser": frozenset({BACKEND_SERVICE}),
     "roles/compute.instanceAdmin.v1": _PROJECT_ONLY,
     "roles/compute.xpnAdmin": _PROJECT_ONLY,
     "roles/compute.serviceAgent": _PROJECT_ONLY,

@@ -54,6 +54,8 @@ class World:
         # The discovery method id of the call being handled (set under the lock by the app), so an operation
         # it starts takes that kind of operation's time.
         self.calling: str | None = None
+        # Who makes that call (core/caller.py), set with it; None: no caller known, every permission held.
+        self.caller: str | None = None
         self.operations_started: list[float] = []  # the durations of the operations that call started
         self.projects: dict[str, Project] = {}
         # Service agents that exist, by email. Some exist once their API is enabled; IAP's only after
