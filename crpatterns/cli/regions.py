@@ -66,7 +66,7 @@ def per_region(values: list[str] | None, regions: tuple[str, ...], flag: str, wh
     pairs, one for each region (`--subnet us-central1=a --subnet us-east1=b`). Returns region -> value."""
     from crpatterns.cli import validation as check
 
-    given = [values] if isinstance(values, str) else list(values or [])
+    given = [v for v in ([values] if isinstance(values, str) else list(values or [])) if v]
     pairs = [v for v in given if "=" in v]
     if not pairs:
         if len(given) > 1:

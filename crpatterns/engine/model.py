@@ -170,6 +170,9 @@ class Observation:
     # Why the app's resources that nothing desires any more are deleted, where the pattern can say (a region
     # taken off the app): the plan shows it next to the deletion.
     reasons: dict[ObservedKey, str] = field(default_factory=dict)
+    # Make before break: such a resource is deleted only after the steps of these desired roles (the old
+    # load balancer's forwarding rule goes once the new one's exist).
+    after: dict[ObservedKey, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass

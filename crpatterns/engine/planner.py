@@ -318,6 +318,11 @@ class _Planner:
                     dep = self.step_of_role.get(role)
                     if dep is not None and steps[dep].action is not Action.NOOP:
                         deps.add(dep)
+            if step.action is Action.DELETE and step.desired is None and step.actual is not None:
+                for role in self.observation.after.get((step.kind, step.scope, step.name), ()):
+                    dep = self.step_of_role.get(role)
+                    if dep is not None and steps[dep].action is not Action.NOOP:
+                        deps.add(dep)
             if step.action is Action.DELETE or step.strategy is ReplaceStrategy.DELETE_BEFORE_CREATE:
                 target = path_of.get(i)
                 assert step.actual is not None

@@ -60,6 +60,8 @@ class Intent:
     # The app's own resources nothing desires any more, with the reason the plan gives for deleting them
     # (a region taken off the app).
     deleting: dict[ObservedKey, str] = field(default_factory=dict)
+    # Of those, the ones to delete only after the steps of these desired roles (make before break).
+    delete_after: dict[ObservedKey, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ def plan_spec(session: Session, pattern: Pattern, spec: Spec, adopt: bool = Fals
                           pattern.owned_kinds, session.parallelism)
     observation.keep.update(intent.keep)
     observation.reasons.update(intent.deleting)
+    observation.after.update(intent.delete_after)
     for (kind, scope, name), reason in intent.release.items():
         body = session.kinds[kind].read(scope, name)
         if body is not None:

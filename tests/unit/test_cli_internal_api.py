@@ -26,7 +26,8 @@ REGION = "us-central1"
 def test_flags_are_checked_before_any_call(fields: dict[str, Any], words: str) -> None:
     values: dict[str, Any] = dict(name="api", image="gcr.io/p/i:1", region=REGION, network="vpc", subnet="app",
                                   proxy_subnet_range=None, port=80, certificate_file=None, private_key_file=None,
-                                  ip=None, global_access=False, invoker=None, no_invoker_iam=False)
+                                  ip=None, global_access=False, invoker=None, no_invoker_iam=False, failover=False,
+                                  readiness_path=None)
     values.update(fields)
     with pytest.raises(UsageError) as error:
         spec_from_flags(values)

@@ -21,21 +21,50 @@ def check_facts(spec: InternalApiSpec, facts: Facts) -> None:
     if facts.network is None:
         raise PlanError(f"--network {spec.network} does not exist in project {spec.project}; networks there: "
                         f"{', '.join(facts.networks) or '(none)'}.")
-    in_region = sorted(s["name"] for s in facts.subnets if region_of(s) == spec.region)
-    subnet = subnet_named(facts, spec.subnet, spec.region)
-    if subnet is None:
-        raise PlanError(f"--subnet {spec.subnet} does not exist in network {spec.network} in {spec.region}; "
-                        f"subnets there: {', '.join(in_region) or '(none)'}.")
-    if is_proxy_only(subnet):
-        regular = [s["name"] for s in facts.subnets
-                   if region_of(s) == spec.region and not is_proxy_only(s)]
-        raise PlanError(f"--subnet {spec.subnet} is a proxy-only subnet ({subnet.get('purpose')}), reserved for the "
-                        "load balancer's proxies; give a regular subnet of the network: "
-                        f"{', '.join(sorted(regular)) or '(none in this region)'}.")
+    if spec.cross_region:
+        check_cross_region(spec, facts)
+        return
+    subnet = check_subnet(spec, facts, spec.region)
     if spec.ip:
         check_ip(spec, facts, subnet)
     if active_proxy_subnet(facts.subnets, spec.region) is None:
         check_proxy_range(spec, facts)
+
+
+def check_subnet(spec: InternalApiSpec, facts: Facts, region: str) -> dict[str, Any]:
+    """The region's --subnet exists in the network and is a regular subnet; returns it."""
+    name = spec.subnet_in(region)
+    in_region = sorted(s["name"] for s in facts.subnets if region_of(s) == region)
+    subnet = subnet_named(facts, name, region)
+    if subnet is None:
+        raise PlanError(f"--subnet {name} does not exist in network {spec.network} in {region}; "
+                        f"subnets there: {', '.join(in_region) or '(none)'}.")
+    if is_proxy_only(subnet):
+        regular = [s["name"] for s in facts.subnets if region_of(s) == region and not is_proxy_only(s)]
+        raise PlanError(f"--subnet {name} is a proxy-only subnet ({subnet.get('purpose')}), reserved for the "
+                        "load balancer's proxies; give a regular subnet of the network: "
+                        f"{', '.join(sorted(regular)) or '(none in this region)'}.")
+    return subnet
+
+
+def check_cross_region(spec: InternalApiSpec, facts: Facts) -> None:
+    """Several regions: each region's subnet, and the range of each GLOBAL_MANAGED_PROXY subnet to create
+    overlapping no range of the network nor another one chosen for this app."""
+    from crpatterns.patterns.internal_api.cross_region import proxy_ranges
+
+    for region in spec.regions:
+        check_subnet(spec, facts, region)
+    chosen = proxy_ranges(spec, facts)
+    for region, cidr in sorted(chosen.items()):
+        wanted = ipaddress.ip_network(cidr)
+        others = [(f"the range chosen for {other}", ipaddress.ip_network(c)) for other, c in chosen.items()
+                  if other != region]
+        for what, taken in [*((f"subnet {s['name']}" if s else "the block auto mode keeps", c)
+                              for s, c in taken_ranges(facts)), *others]:
+            if wanted.overlaps(taken):
+                raise PlanError(f"--proxy-subnet-range {region}={wanted} overlaps {what} ({taken}) in network "
+                                f"{spec.network}; give a free range such as "
+                                f"{free_range(wanted.prefixlen, facts) or 'a free private range'}.")
 
 
 def check_ip(spec: InternalApiSpec, facts: Facts, subnet: dict[str, Any]) -> None:

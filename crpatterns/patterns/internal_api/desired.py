@@ -29,14 +29,17 @@ from crpatterns.engine import ownership
 from crpatterns.engine.model import BindingMode, Desired, ObservedKey, Ownership, Ref, Scope
 from crpatterns.gcp.load_balancing import (
     ACTIVE_ROLE,
+    GLOBAL_PROXY_PURPOSE,
     REGIONAL_PROXY_PURPOSE,
     active_proxy_subnet,
     is_proxy_only,
     needs_proxy_subnet,
     region_of,
     same_ref,
+    subnetwork_region,
 )
 from crpatterns.kinds.keys import KindKey
+from crpatterns.patterns import failover
 from crpatterns.patterns.base import Intent
 from crpatterns.patterns.common import INVOKER_ROLE, PUBLIC_MEMBERS
 from crpatterns.patterns.internal_api.spec import (
@@ -52,6 +55,7 @@ from crpatterns.patterns.internal_api.spec import (
     InternalApiSpec,
     Names,
 )
+from crpatterns.patterns.regions import role
 
 
 def creator(body: dict[str, Any]) -> tuple[str, str, str] | None:
@@ -64,16 +68,18 @@ def made_by(body: dict[str, Any]) -> str:
     return f"by crpatterns app {marker[0]!r}" if marker else "outside crpatterns"
 
 
-def claimed_invokers(spec: InternalApiSpec, facts: Facts) -> tuple[set[str], set[str]]:
-    """(members the tool will have granted after apply, members it granted before and now revokes).
+def claimed_invokers(spec: InternalApiSpec, facts: Facts, region: str | None = None) -> tuple[set[str], set[str]]:
+    """(members the tool will have granted after apply, members it granted before and now revokes), on the
+    service of `region` (the first region when not given).
 
     recorded: the annotation; wanted: the --invoker members; held: the role's members now.
     Claimed = (recorded and still wanted) + (wanted and not held yet): a member someone else granted
     before the tool asked for it is never claimed, so never revoked."""
-    annotations = (facts.service or {}).get("annotations") or {}
+    region = region or spec.region
+    annotations = (facts.service_in(region) or {}).get("annotations") or {}
     recorded = {m for m in (annotations.get(INVOKERS_ANNOTATION) or "").split(",") if m}
     wanted = set() if spec.invoker_iam_disabled else set(spec.invokers)
-    claimed = (recorded & wanted) | (wanted - set(facts.invoker_members))
+    claimed = (recorded & wanted) | (wanted - set(facts.members_in(region)))
     return claimed, recorded - wanted
 
 
@@ -87,47 +93,79 @@ def subnet_named(facts: Facts, name: str, region: str) -> dict[str, Any] | None:
     return next((s for s in facts.subnets if s.get("name") == name and region_of(s) == region), None)
 
 
-def desired(spec: InternalApiSpec, facts: Facts) -> list[Desired]:
-    """Every resource of the API, dependencies first."""
-    names = Names.of(spec.name)
-    regional = Scope(spec.project, spec.region)
-    global_ = Scope(spec.project)
-    https = spec.port == 443
-    claimed, revoked = claimed_invokers(spec, facts)
-    service_body: dict[str, Any] = {
+def service_body(spec: InternalApiSpec, facts: Facts, region: str, claimed: set[str]) -> dict[str, Any]:
+    """The Cloud Run service of one region: internal ingress, the record of granted invokers, and with
+    --failover what service health needs (or, when --failover was dropped, its settings taken away)."""
+    body: dict[str, Any] = {
         "template": {"containers": [{"image": spec.image}]},
         # Only the VPC (and so the internal load balancer) may reach the service.
         "ingress": "INGRESS_TRAFFIC_INTERNAL_ONLY",
         "invokerIamDisabled": spec.invoker_iam_disabled,
         "annotations": {INVOKERS_ANNOTATION: ",".join(sorted(claimed))},
     }
+    if spec.failover:
+        body["template"] = failover.template(spec.image, spec.readiness_path)
+        body["annotations"][failover.ANNOTATION] = "true"
+    elif failover.was_on(facts.service_in(region)):
+        body["template"] = failover.cleared_template(spec.image)
+        body["annotations"][failover.ANNOTATION] = None
+    return body
+
+
+def service_resources(spec: InternalApiSpec, facts: Facts, region: str, added: bool = False) -> list[Desired]:
+    """One region's Cloud Run service, its invoker grants (and revocations) and its serverless NEG."""
+    names = Names.of(spec.name)
+    scope = Scope(spec.project, region)
+    regions = spec.regions
+    service, invoker, revoke = (role(r, region, regions) for r in ("service", "invoker", "invoker-revoke"))
+    claimed, revoked = claimed_invokers(spec, facts, region)
+    notes = []
+    if spec.invoker_iam_disabled:
+        notes.append("invokerIamDisabled: the service accepts unauthenticated requests from inside the VPC; ingress "
+                     "stays internal.")
+    if added:
+        notes.append(f"new region {region} (--region): its service, invoker grants, NEG and forwarding rule are "
+                     "added, and the NEG joins the backend service once it exists")
+    if failover.was_on(facts.service_in(region)) and not spec.failover:
+        notes.append("--failover dropped: the readiness probe and the minimum instance it added are removed")
+    # The record of granted invokers is written after revocations and before grants, so a failure
+    # at any point leaves a record the next run completes from.
+    resources = [Desired(service, KindKey.RUN_SERVICES, names.service, scope,
+                         service_body(spec, facts, region, claimed),
+                         depends_on=(revoke,) if revoked else (), notes=tuple(notes))]
+    granted = [] if spec.invoker_iam_disabled else sorted(set(spec.invokers))
+    # The invoker grant needs the service (its IAM policy is 404 before: GoogleCloudPlatform/solutions-builder#37).
+    resources.append(Desired(invoker, KindKey.RUN_SERVICE_IAM, names.service, scope,
+                             {"role": INVOKER_ROLE, "members": granted, "mode": BindingMode.ADDITIVE,
+                              "refusedMembers": list(PUBLIC_MEMBERS)},
+                             ownership=Ownership.BINDING, depends_on=(service,)))
+    if revoked:
+        resources.append(Desired(revoke, KindKey.RUN_SERVICE_IAM, names.service, scope,
+                                 {"role": INVOKER_ROLE, "members": sorted(revoked), "mode": BindingMode.ABSENT},
+                                 ownership=Ownership.BINDING,
+                                 notes=("removes invokers this tool granted that no --invoker names any more",)))
+    # By the service's literal name, not a reference: no wait for the Cloud Run service (web_app/desired.py
+    # says why Google allows it). No URL mask or tag: Cloud Run service health needs neither.
+    resources.append(Desired(role("neg", region, regions), KindKey.REGION_NEGS, names.neg, scope,
+                             {"networkEndpointType": "SERVERLESS", "cloudRun": {"service": names.service}}))
+    return resources
+
+
+def desired(spec: InternalApiSpec, facts: Facts) -> list[Desired]:
+    """Every resource of the API, dependencies first."""
+    if spec.cross_region:
+        from crpatterns.patterns.internal_api.cross_region import desired as cross_region_desired
+
+        return cross_region_desired(spec, facts)
+    names = Names.of(spec.name)
+    regional = Scope(spec.project, spec.region)
+    global_ = Scope(spec.project)
+    https = spec.port == 443
     resources = [
         Desired("network", KindKey.NETWORKS, spec.network, global_, ownership=Ownership.EXTERNAL),
         Desired("subnet", KindKey.SUBNETWORKS, spec.subnet, regional, ownership=Ownership.EXTERNAL),
         proxy_subnet(spec, facts),
-        # The record of granted invokers is written after revocations and before grants, so a failure
-        # at any point leaves a record the next run completes from.
-        Desired("service", KindKey.RUN_SERVICES, names.service, regional, service_body,
-                depends_on=("invoker-revoke",) if revoked else (),
-                notes=("invokerIamDisabled: the service accepts unauthenticated requests from inside the VPC; "
-                       "ingress stays internal.",) if spec.invoker_iam_disabled else ()),
-    ]
-    granted = [] if spec.invoker_iam_disabled else sorted(set(spec.invokers))
-    # The invoker grant needs the service (its IAM policy is 404 before: GoogleCloudPlatform/solutions-builder#37).
-    resources.append(Desired("invoker", KindKey.RUN_SERVICE_IAM, names.service, regional,
-                             {"role": INVOKER_ROLE, "members": granted, "mode": BindingMode.ADDITIVE,
-                              "refusedMembers": list(PUBLIC_MEMBERS)},
-                             ownership=Ownership.BINDING, depends_on=("service",)))
-    if revoked:
-        resources.append(Desired("invoker-revoke", KindKey.RUN_SERVICE_IAM, names.service, regional,
-                                 {"role": INVOKER_ROLE, "members": sorted(revoked), "mode": BindingMode.ABSENT},
-                                 ownership=Ownership.BINDING,
-                                 notes=("removes invokers this tool granted that no --invoker names any more",)))
-    resources += [
-        # By the service's literal name, not a reference: no wait for the Cloud Run service (web_app/desired.py
-        # says why Google allows it).
-        Desired("neg", KindKey.REGION_NEGS, names.neg, regional,
-                {"networkEndpointType": "SERVERLESS", "cloudRun": {"service": names.service}}),
+        *service_resources(spec, facts, spec.region),
         # Serverless NEG backends take no health check, timeoutSec, portName or balancing mode
         # (docs/google-behaviour.md, "Compute: backend services").
         Desired("backend", KindKey.REGION_BACKEND_SERVICES, names.backend, regional,
@@ -320,30 +358,40 @@ def ip_in_range(ip: str, cidr: str | None) -> bool:
         return False
 
 
+def serving_proxy_subnet(rule: dict[str, Any], subnets: tuple[dict[str, Any], ...]) -> dict[str, Any] | None:
+    """The ACTIVE proxy-only subnet a forwarding rule runs on: the regional one of its region, or for a global
+    (cross-region) rule the GLOBAL_MANAGED_PROXY one of its subnetwork's region."""
+    if not rule.get("network"):
+        return None
+    if region_of(rule):
+        return active_proxy_subnet(subnets, region_of(rule), rule["network"])
+    return active_proxy_subnet(subnets, subnetwork_region(rule), rule["network"], (GLOBAL_PROXY_PURPOSE,))
+
+
 def kept_proxy_subnets(app: str, project: str, facts: Facts) -> dict[ObservedKey, str]:
     """The proxy-only subnets a destroy (or a region change) must not delete, with the plan's reason.
 
     A subnet this app created stays while another forwarding rule of its network and region still runs
     on it (Google refuses to delete it then: https://cloud.google.com/load-balancing/docs/proxy-only-subnets,
     "Delete a proxy-only subnet"); one the app reused (created by someone else) is never deleted, and the
-    plan says so."""
+    plan says so. Regional and GLOBAL_MANAGED_PROXY subnets alike, with the rules that run on each."""
     keep: dict[ObservedKey, str] = {}
     ours = (app, PATTERN_NAME)
     for subnet in facts.all_subnets:
         if not is_proxy_only(subnet) or (creator(subnet) or ("", ""))[:2] != ours:
             continue
-        users = [r["name"] for r in facts.rules
+        users = [r["name"] for r in facts.all_rules
                  if needs_proxy_subnet(r, subnet, region_of(r)) and (creator(r) or ("", ""))[:2] != ours]
         if users:
             keep[(KindKey.SUBNETWORKS, Scope(project, region_of(subnet)), subnet["name"])] = (
                 f"kept: forwarding rule {', '.join(sorted(users))} still runs on this proxy-only subnet; run "
                 f"`crpatterns internal-api destroy {app}` again once no other load balancer uses it")
-    for rule in facts.rules:
-        if (creator(rule) or ("", ""))[:2] != ours or not rule.get("network"):
+    for rule in facts.all_rules:
+        if (creator(rule) or ("", ""))[:2] != ours:
             continue
-        active = active_proxy_subnet(facts.all_subnets, region_of(rule), rule["network"])
+        active = serving_proxy_subnet(rule, facts.all_subnets)
         if active is not None and (creator(active) or ("", ""))[:2] != ours and not _orphaned(active, app, facts):
-            keep[(KindKey.SUBNETWORKS, Scope(project, region_of(rule)), active["name"])] = (
+            keep[(KindKey.SUBNETWORKS, Scope(project, region_of(active)), active["name"])] = (
                 f"kept: this app reused the proxy-only subnet, which was created {made_by(active)}")
     return keep
 
@@ -356,7 +404,14 @@ def invoker_warning(spec: InternalApiSpec) -> list[str]:
 
 
 def decide(spec: InternalApiSpec, facts: Facts) -> Intent:
-    return Intent(desired(spec, facts), invoker_warning(spec), kept_proxy_subnets(spec.name, spec.project, facts))
+    from crpatterns.patterns.internal_api.cross_region import region_changes
+
+    warnings = invoker_warning(spec)
+    if spec.failover and not all(failover.health_computed(facts.service_in(r)) for r in spec.regions):
+        warnings.append(failover.cost_note(len(spec.regions)) + ".")
+    deleting, after = region_changes(spec, facts)
+    return Intent(desired(spec, facts), warnings, kept_proxy_subnets(spec.name, spec.project, facts),
+                  deleting=deleting, delete_after=after)
 
 
 def decide_teardown(app: str, project: str, facts: Facts) -> Intent:
@@ -368,7 +423,7 @@ def _orphaned(subnet: dict[str, Any], app: str, facts: Facts) -> bool:
     marker = creator(subnet)
     if marker is None or marker[1] != PATTERN_NAME or marker[0] == app:
         return False
-    users = [r for r in facts.rules if needs_proxy_subnet(r, subnet, region_of(r))]
+    users = [r for r in facts.all_rules if needs_proxy_subnet(r, subnet, region_of(r))]
     return all((creator(r) or ("", ""))[:2] == (app, PATTERN_NAME) for r in users)
 
 
@@ -377,12 +432,12 @@ def released_proxy_subnets(app: str, project: str, facts: Facts) -> dict[Observe
     rule of it is left), and that no load balancer but this app's runs on: the last user deletes it, so
     a proxy-only subnet made by crpatterns never outlives every load balancer that used it."""
     released: dict[ObservedKey, str] = {}
-    for rule in facts.rules:
-        if (creator(rule) or ("", ""))[:2] != (app, PATTERN_NAME) or not rule.get("network"):
+    for rule in facts.all_rules:
+        if (creator(rule) or ("", ""))[:2] != (app, PATTERN_NAME):
             continue
-        active = active_proxy_subnet(facts.all_subnets, region_of(rule), rule["network"])
+        active = serving_proxy_subnet(rule, facts.all_subnets)
         if active is not None and _orphaned(active, app, facts):
             owner = (creator(active) or ("?",))[0]
-            released[(KindKey.SUBNETWORKS, Scope(project, region_of(rule)), active["name"])] = (
+            released[(KindKey.SUBNETWORKS, Scope(project, region_of(active)), active["name"])] = (
                 f"deleted: created by crpatterns app {owner!r}, which is gone, and no other load balancer runs on it")
     return released

@@ -19,7 +19,7 @@ class InternalApi(Pattern):
         from crpatterns.patterns.internal_api import reads
 
         network = spec.network if isinstance(spec, InternalApiSpec) else None
-        return reads.facts(session, spec.name, spec.region, network)
+        return reads.facts(session, spec.name, spec.regions, network)
 
     def decide(self, spec: Spec, facts: Any) -> Intent:
         if not isinstance(spec, InternalApiSpec):
@@ -48,3 +48,7 @@ class InternalApi(Pattern):
         facts = Facts(network={"selfLink": "projects/p/global/networks/n"}, subnets=(subnet,))
         yield InternalApiSpec(**base), facts
         yield InternalApiSpec(**base, port=HTTPS_PORT, certificate_pem="C", private_key_pem="K", ip="10.0.0.9"), facts
+        # Several regions: the cross-region load balancer's global kinds.
+        east = {**subnet, "region": "regions/us-east1", "ipCidrRange": "10.0.1.0/24"}
+        yield (InternalApiSpec(**base, other_regions=("us-east1",), failover=True),
+               Facts(network=facts.network, subnets=(subnet, east)))
