@@ -17,7 +17,8 @@ PATTERN_NAME = "internal-api"
 EXAMPLE = ("crpatterns internal-api create orders --image us-docker.pkg.dev/my-project/apps/orders:1 "
            "--region us-central1 --network default --subnet default")
 FRONTEND = "serviceAccount:frontend@my-project.iam.gserviceaccount.com"
-app = new_group("Cloud Run behind a regional internal Application Load Balancer: callable from the VPC only.",
+app = new_group("Cloud Run behind a regional internal Application Load Balancer (several --region: a cross-region "
+                "one): callable from the VPC only.",
                 examples(f"{EXAMPLE} --invoker {FRONTEND}",
                          "crpatterns internal-api status orders --region us-central1"))
 
@@ -28,7 +29,8 @@ NameArg = Annotated[str, typer.Argument(metavar="NAME", help="App name: the Clou
 @app.command("create", cls=Command, epilog=examples(
     f"{EXAMPLE} --invoker {FRONTEND} --dry-run",
     f"{EXAMPLE} --invoker {FRONTEND} --yes",
-    f"{EXAMPLE} --port 443 --certificate-file api.pem --private-key-file api.key --no-invoker-iam --yes"))
+    f"{EXAMPLE} --port 443 --certificate-file api.pem --private-key-file api.key --no-invoker-iam --yes",
+    f"{EXAMPLE} --region us-east1 --region europe-west1 --failover --invoker {FRONTEND} --yes"))
 @with_common_options("adopt", "enable_apis")
 def create(
     name: NameArg,
@@ -49,7 +51,10 @@ def create(
              "10.128.0.0/9), or where it overlaps a range, the first free /23 of 10.0.0.0/8. The plan shows the "
              "range chosen.")] = None,
     port: Annotated[int, typer.Option(metavar="PORT", autocompletion=lambda: ["80", "443"],
-                                      help="80 (HTTP) or 443 (HTTPS, needs the certificate files).")] = 80,
+                                      help="80 (HTTP) or 443 (HTTPS, needs the certificate files). With several "
+                                           "--region, HTTP only: a cross-region internal load balancer takes "
+                                           "Certificate Manager certificates, which crpatterns does not manage "
+                                           "yet.")] = 80,
     certificate_file: Annotated[str | None, typer.Option(metavar="PEM_FILE",
                                                          help="PEM certificate for --port 443.")] = None,
     private_key_file: Annotated[str | None, typer.Option(metavar="PEM_FILE",

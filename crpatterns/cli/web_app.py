@@ -30,7 +30,8 @@ NameArg = Annotated[
     f"{EXAMPLE} --yes",
     f"{EXAMPLE} --dry-run --detailed-exitcode --format json > plan.json",
     "crpatterns web-app create hello --image us-docker.pkg.dev/my-project/apps/hello:1 --region us-central1 "
-    "--iap-mode direct --member domain:example.com --yes"))
+    "--iap-mode direct --member domain:example.com --yes",
+    f"{EXAMPLE} --region us-east1 --region europe-west1 --failover --readiness-path /healthz --yes"))
 @with_common_options("adopt", "enable_apis")
 def create(
     name: NameArg,
