@@ -6,6 +6,16 @@ import re
 
 from crpatterns.errors import ApiCallError
 
+# Compute's 403 for a permission the caller lacks on another project's resource (docs/google-behaviour.md,
+# "Compute: cross-project references"), with the least role that holds it and who grants it.
+_MISSING = re.compile(r"Required '(?P<permission>compute\.[A-Za-z]+\.[A-Za-z]+)' permission for "
+                      r"'(?P<resource>projects/(?P<project>[^/']+)/[^']+)'")
+PERMISSION_ROLES = {
+    "compute.backendServices.use": ("roles/compute.loadBalancerServiceUser", "crpatterns grants it to the members "
+                                    "of --frontend-admin"),
+    "compute.subnetworks.use": ("roles/compute.networkUser", "a Shared VPC Admin shares a subnet that way"),
+}
+
 
 def _hint(code: int | None, message: str) -> str:
     if "SERVICE_DISABLED" in message or "has not been used in project" in message:
@@ -43,5 +53,12 @@ def describe(error: BaseException, resource: str, call: str) -> ApiCallError:
     # REST errors start with "METHOD URL: "; the sentence names the resource and call instead.
     message = re.sub(r"^(GET|POST|PUT|PATCH|DELETE) \S+: ", "", message)
     status = f"HTTP {int(code)}" if code else "no answer"
+    missing = _MISSING.search(message)
+    if code == 403 and missing and missing["permission"] in PERMISSION_ROLES:
+        role, how = PERMISSION_ROLES[missing["permission"]]
+        text = (f"{call} of {resource} failed ({status}): the caller lacks {missing['permission']} on "
+                f"{missing['resource']}, which {role} holds: an admin of project {missing['project']} must grant "
+                f"the caller {role} on it or on the project ({how}).")
+        return ApiCallError(text, status=403)
     text = f"{call} of {resource} failed ({status}): {message}. {_hint(int(code) if code else None, str(error))}"
     return ApiCallError(text, status=int(code) if code else None)

@@ -35,6 +35,7 @@ def kind_classes() -> list[type[Kind]]:
         compute_target_proxies.TargetHttpsProxies, compute_target_proxies.RegionTargetHttpsProxies,
         compute_url_maps.UrlMaps, compute_url_maps.RegionUrlMaps,
         iam_policies.RunServiceIam, iam_policies.IapWebIam, iam_policies.SubnetworkIam, iam_policies.ProjectIam,
+        iam_policies.RegionBackendServiceIam,
         run_services.RunServices,
         xpn.XpnAttachment,
     ]

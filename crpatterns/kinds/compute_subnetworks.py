@@ -24,7 +24,7 @@ from crpatterns.gcp.load_balancing import (
     is_proxy_only,
     needs_proxy_subnet,
 )
-from crpatterns.kinds.compute import ComputeKind
+from crpatterns.kinds.compute import ComputeKind, to_dict
 from crpatterns.kinds.keys import KindKey
 
 # How long a concurrent creator's proxy-only subnet may take to appear (a subnet insert takes seconds).
@@ -81,6 +81,16 @@ class Subnetworks(ComputeKind):
         family = GLOBAL_PROXY_PURPOSES if body.get("purpose") in GLOBAL_PROXY_PURPOSES else REGIONAL_PROXY_PURPOSES
         active = [s for s in self.list(scope) if s.get("purpose") in family and s.get("role") == ACTIVE_ROLE]
         return next((s for s in active if as_reference(s.get("network")) == network), None)
+
+    def usable(self, project: str) -> list[dict[str, Any]]:
+        """listUsable: the subnets the caller may use in the project, its Shared VPC host's among them (those
+        shared with the caller through compute.subnetworks.use: docs/google-behaviour.md, "Compute:
+        cross-project references"); each {"subnetwork": URL, "network": URL, "ipCidrRange", "purpose", ...}."""
+
+        def listing() -> list[dict[str, Any]]:
+            return [to_dict(item) for item in self.client.list_usable(project=project)]
+
+        return self.call(f"(usable subnets of {project})", "listUsable", listing)
 
     def must_outlive(self, body: dict[str, Any], other: Actual) -> bool:
         """A proxy-only subnet goes after the forwarding rules running on it: regional rules of its region, and

@@ -1,5 +1,6 @@
 """Where each IAM policy the patterns touch lives, one class per API: Cloud Run services, IAP web
-resources, Compute subnetworks (Shared VPC grants) and projects (networkViewer on the host)."""
+resources, Compute subnetworks (Shared VPC grants), regional backend services (cross-project service
+referencing) and projects (networkViewer on the host)."""
 
 from __future__ import annotations
 
@@ -99,3 +100,30 @@ class ProjectIam(IamBindingKind):
     def set_policy(self, scope: Scope, name: str, policy: dict[str, Any]) -> None:
         self.clients.projects().set_iam_policy(
             request={"resource": f"projects/{name}", "policy": policy_from_dict(policy)})
+
+
+class RegionBackendServiceIam(IamBindingKind):
+    """Policy of a regional backend service: where roles/compute.loadBalancerServiceUser lets another project's
+    URL map use it (docs/google-behaviour.md, "Compute: cross-project references"); `name` is the backend service."""
+
+    key = KindKey.REGION_BACKEND_SERVICE_IAM
+
+    def url(self, scope: Scope, name: str) -> str:
+        return f"projects/{scope.project}/regions/{scope.region}/backendServices/{name}"
+
+    path = url
+
+    def get_policy(self, scope: Scope, name: str) -> dict[str, Any]:
+        from google.protobuf import json_format
+
+        client = self.clients.compute("RegionBackendServicesClient")
+        policy = client.get_iam_policy(request={"project": scope.project, "region": scope.region, "resource": name,
+                                                "options_requested_policy_version": 3})
+        return json_format.MessageToDict(type(policy).pb(policy))
+
+    def set_policy(self, scope: Scope, name: str, policy: dict[str, Any]) -> None:
+        compute_v1 = compute_types()
+
+        request = compute_v1.RegionSetPolicyRequest(policy=compute_v1.Policy.from_json(json.dumps(policy)))
+        self.clients.compute("RegionBackendServicesClient").set_iam_policy(
+            project=scope.project, region=scope.region, resource=name, region_set_policy_request_resource=request)

@@ -14,6 +14,7 @@ class KindKey(StrEnum):
     NETWORKS = "compute.networks"
     SUBNETWORKS = "compute.subnetworks"
     SUBNETWORK_IAM = "compute.subnetworks.iamPolicy"
+    REGION_BACKEND_SERVICE_IAM = "compute.regionBackendServices.iamPolicy"
     XPN_HOST = "compute.projects.xpnHost"
     REGION_NEGS = "compute.regionNetworkEndpointGroups"
     GLOBAL_ADDRESSES = "compute.globalAddresses"

@@ -89,6 +89,15 @@ class RunServices(Kind):
         actual.name = body.get("name", "").rsplit("/", 1)[-1]
         return actual
 
+    def must_outlive(self, body: dict[str, Any], other: Actual) -> bool:
+        """A service an app made goes after the app's resources in other projects (a load balancer's frontend in
+        another project): the service records those projects (internal-api's `crpatterns.dev/projects`), and a
+        destroy stopped halfway must still find them when it runs again."""
+        marker = self.marker_of(body)
+        project = str(body.get("name", "")).split("/")[1:2]
+        return (marker is not None and other.app == marker[0] and other.pattern == marker[1]
+                and bool(project) and other.scope.project != project[0])
+
     def diff(self, desired: dict[str, Any], actual: dict[str, Any]) -> list[Change]:
         comparable = {k: v for k, v in desired.items() if k not in SEND_ONLY}
         return diffing.diff(comparable, actual, self.immutable, self.sensitive)
