@@ -9,6 +9,13 @@ import typer
 
 from crpatterns.cli.commands import add_destroy, add_status
 from crpatterns.cli.help import REQUIRED_FLAGS, Command, examples, new_group
+from crpatterns.cli.internal_api_projects import (
+    CreateProxySubnetOpt,
+    FrontendAdminOpt,
+    FrontendProjectOpt,
+    NetworkProjectOpt,
+    project_fields,
+)
 from crpatterns.cli.options import Common, with_common_options
 from crpatterns.cli.regions import FailoverOpt, ReadinessPathOpt, RegionsOpt
 from crpatterns.errors import UsageError
@@ -70,6 +77,10 @@ def create(
                                                  "without identity tokens); ingress stays internal.")] = False,
     failover: FailoverOpt = False,
     readiness_path: ReadinessPathOpt = None,
+    network_project: NetworkProjectOpt = None,
+    frontend_project: FrontendProjectOpt = None,
+    frontend_admin: FrontendAdminOpt = None,
+    create_proxy_subnet: CreateProxySubnetOpt = False,
     *,
     common: Common,
 ) -> None:
@@ -144,7 +155,8 @@ def spec_from_flags(flags: dict[str, Any]) -> Any:
                            invoker_iam_disabled=no_invoker_iam, proxy_subnet_range=ranges.get(first),
                            region_subnets=tuple((r, s) for r, s in subnets.items() if r != first),
                            region_proxy_ranges=tuple((r, c) for r, c in ranges.items() if r != first),
-                           failover=flags["failover"], readiness_path=readiness)
+                           failover=flags["failover"], readiness_path=readiness,
+                           **project_fields(flags, regions))
 
 
 def check_cross_region(flags: dict[str, Any], regions: tuple[str, ...]) -> None:

@@ -3,9 +3,9 @@
 1. Each desired resource by its name (absent, ours, or someone else's).
 2. Every resource of the pattern's kinds marked for the app by this very pattern (what another pattern
    made for an app of the same name is that pattern's, never this one's), in the scopes searched: the
-   project's global scope and the pattern's regions, then (a second round) any region that a resource
-   found in the first round points into, so a resource left in an old region by a region change is
-   found too.
+   project's global scope and the pattern's regions (and those of the other projects the pattern names),
+   then (a second round) any region that a resource found in the first round points into, so a resource
+   left in an old region by a region change is found too.
 """
 
 from __future__ import annotations
@@ -47,8 +47,11 @@ def observe(
     regions: Iterable[str],
     owned_kinds: Iterable[str],
     parallelism: int = 8,
+    also: Iterable[str] = (),
 ) -> Observation:
+    """`also`: other projects where the app has resources (a frontend in another project), searched alike."""
     observation = Observation()
+    projects = list(dict.fromkeys((project, *also)))
     desired = list(desired)
     owned_kinds = list(dict.fromkeys(owned_kinds))
     searched: set[tuple[str, Scope]] = set()
@@ -78,10 +81,11 @@ def observe(
         tasks = []
         for kind_key in owned_kinds:
             for region in region_set:
-                scope = _scope_of(kinds[kind_key], project, region)
-                if (kind_key, scope) not in searched:
-                    searched.add((kind_key, scope))
-                    tasks.append(list_owned(kind_key, scope))
+                for where in projects:
+                    scope = _scope_of(kinds[kind_key], where, region)
+                    if (kind_key, scope) not in searched:
+                        searched.add((kind_key, scope))
+                        tasks.append(list_owned(kind_key, scope))
         return tasks
 
     first_regions = set(regions)

@@ -62,6 +62,9 @@ class Intent:
     deleting: dict[ObservedKey, str] = field(default_factory=dict)
     # Of those, the ones to delete only after the steps of these desired roles (make before break).
     delete_after: dict[ObservedKey, tuple[str, ...]] = field(default_factory=dict)
+    # Projects besides the app's where it has resources (a load balancer's frontend in another project, a
+    # proxy-only subnet in a Shared VPC host): searched too for what is marked for the app.
+    projects: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ def plan_spec(session: Session, pattern: Pattern, spec: Spec, adopt: bool = Fals
     facts = pattern.read(session, spec)
     intent = pattern.decide(spec, facts)
     observation = observe(intent.desired, session.kinds, spec.name, pattern.name, session.project, spec.regions,
-                          pattern.owned_kinds, session.parallelism)
+                          pattern.owned_kinds, session.parallelism, also=intent.projects)
     observation.keep.update(intent.keep)
     observation.reasons.update(intent.deleting)
     observation.after.update(intent.delete_after)

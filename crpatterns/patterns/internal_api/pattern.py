@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from crpatterns.patterns.base import Intent, Outputs, Pattern, Spec, StatusReport, Teardown, compute_names
-from crpatterns.patterns.internal_api import checks, desired
+from crpatterns.patterns.internal_api import checks, desired, projects
+from crpatterns.patterns.internal_api.projects import Where
 from crpatterns.patterns.internal_api.spec import APIS, HTTPS_PORT, PATTERN_NAME, Facts, InternalApiSpec, Names
 from crpatterns.session import Session
 
@@ -16,16 +18,25 @@ class InternalApi(Pattern):
     apis: ClassVar[tuple[str, ...]] = APIS
 
     def read(self, session: Session, spec: Spec) -> Facts:
-        from crpatterns.patterns.internal_api import reads
+        from crpatterns.patterns.internal_api import project_reads, reads
 
-        network = spec.network if isinstance(spec, InternalApiSpec) else None
-        return reads.facts(session, spec.name, spec.regions, network)
+        if not isinstance(spec, InternalApiSpec):
+            # destroy: the service's record says which other projects hold the app's parts (projects.py)
+            service = project_reads.service(session, spec.name, spec.region)
+            where = Where.recorded(session.project, service)
+            found = reads.facts(session, spec.name, spec.regions, None, where.frontend, where.network)
+            return dataclasses.replace(found, service=service)
+        where = Where.of(spec)
+        found = reads.facts(session, spec.name, spec.regions, spec.network, where.frontend, where.network)
+        return dataclasses.replace(found, projects=project_reads.project_facts(session, spec))
 
     def decide(self, spec: Spec, facts: Any) -> Intent:
         if not isinstance(spec, InternalApiSpec):
-            return desired.decide_teardown(spec.name, spec.project, facts)
+            return projects.place_teardown(spec.name, spec.project, facts,
+                                           desired.decide_teardown(spec.name, spec.project, facts))
+        projects.check(spec, facts)
         checks.check_facts(spec, facts)
-        return desired.decide(spec, facts)
+        return projects.place(spec, facts, desired.decide(spec, facts))
 
     def resource_names(self, app: str) -> dict[str, str]:
         return compute_names(Names.of(app))

@@ -21,23 +21,26 @@ from crpatterns.patterns.regions import backend_regions
 from crpatterns.session import Session
 
 
-def facts(session: Session, name: str, regions: tuple[str, ...], network: str | None) -> Facts:
+def facts(session: Session, name: str, regions: tuple[str, ...], network: str | None, frontend: str | None = None,
+          host: str | None = None) -> Facts:
     """Everything `decide` needs; with no network (destroy), what stays is decided from the same reads. For
     several regions also the service and its invokers in each, every global forwarding rule, and the global
-    backend service (which regions the load balancer serves now)."""
+    backend service (which regions the load balancer serves now). `frontend` and `host`: the projects of the
+    forwarding rule (its rules and addresses are read there) and of the network (its subnets), when not the
+    app's (internal_api/projects.py)."""
     kinds, project = session.kinds, session.project
+    frontend, host = frontend or project, host or frontend or project
     region = regions[0]
-    regional = Scope(project, region)
     names = Names.of(name)
     reads: dict[str, Any] = {
-        "subnets": lambda: kinds[KindKey.SUBNETWORKS].aggregated_list(project),
-        "rules": lambda: kinds[KindKey.FORWARDING_RULES].aggregated_list(project),
-        "global rules": lambda: kinds[KindKey.GLOBAL_FORWARDING_RULES].list(Scope(project)),
+        "subnets": lambda: kinds[KindKey.SUBNETWORKS].aggregated_list(host),
+        "rules": lambda: kinds[KindKey.FORWARDING_RULES].aggregated_list(frontend),
+        "global rules": lambda: kinds[KindKey.GLOBAL_FORWARDING_RULES].list(Scope(frontend)),
     }
     if network is not None:
         reads.update({
-            "network": lambda: kinds[KindKey.NETWORKS].read(Scope(project), network),
-            "addresses": lambda: kinds[KindKey.ADDRESSES].list(regional),
+            "network": lambda: kinds[KindKey.NETWORKS].read(Scope(host), network),
+            "addresses": lambda: kinds[KindKey.ADDRESSES].list(Scope(frontend, region)),
             "backend": lambda: kinds[KindKey.BACKEND_SERVICES].read(Scope(project), names.backend),
         })
         for where in regions:
@@ -51,7 +54,7 @@ def facts(session: Session, name: str, regions: tuple[str, ...], network: str | 
         return Facts(all_subnets=all_subnets, rules=tuple(found["rules"]), global_rules=global_rules)
     networks: tuple[str, ...] = ()
     if found["network"] is None:
-        networks = tuple(sorted(n.get("name", "") for n in kinds[KindKey.NETWORKS].list(Scope(project))))
+        networks = tuple(sorted(n.get("name", "") for n in kinds[KindKey.NETWORKS].list(Scope(host))))
     services = {where: found[f"service {where}"] for where in regions}
     members = {where: frozenset(members_for(found[f"policy {where}"] or {}, INVOKER_ROLE)) if services[where]
                else frozenset() for where in regions}

@@ -45,6 +45,13 @@ class InternalApiSpec(Spec):
     region_proxy_ranges: tuple[tuple[str, str], ...] = ()
     failover: bool = False  # Cloud Run service health (crpatterns/patterns/failover.py)
     readiness_path: str = "/"
+    # Across projects (crpatterns/patterns/internal_api/projects.py): the Shared VPC host of the network, the
+    # project of the load balancer's frontend and who manages it there, and whether a proxy-only subnet may be
+    # created in the host. Empty: the app's own project.
+    network_project: str = ""
+    frontend_project: str = ""
+    frontend_admins: tuple[str, ...] = ()
+    create_proxy_subnet: bool = False
 
     @property
     def https(self) -> bool:
@@ -81,6 +88,7 @@ class Facts:
     members: dict[str, frozenset[str]] = field(default_factory=dict)
     lb_regions: tuple[str, ...] = ()
     lb_cross_region: bool = False  # whether the load balancer serving them now is the cross-region one
+    projects: Any = None  # the other projects' facts (internal_api/projects.py ProjectFacts), when any
 
     def rules_in(self, region: str) -> list[dict[str, Any]]:
         return [r for r in self.rules if region_of(r) == region]
