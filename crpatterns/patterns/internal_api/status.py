@@ -12,8 +12,12 @@ from crpatterns.kinds.iam import members_for
 from crpatterns.kinds.keys import KindKey
 from crpatterns.patterns.base import Outputs, StatusReport, Teardown
 from crpatterns.patterns.common import INVOKER_ROLE, PUBLIC_MEMBERS
+from crpatterns.patterns.internal_api import cross_region_status, project_status
 from crpatterns.patterns.internal_api.desired import INVOKERS_ANNOTATION, creator, rule_port
 from crpatterns.patterns.internal_api.spec import HTTPS_PORT, PATTERN_NAME, InternalApiSpec, Names
+from crpatterns.patterns.region_status import findings as region_findings
+from crpatterns.patterns.region_status import region_state
+from crpatterns.patterns.regions import backend_regions
 from crpatterns.session import Session
 
 HEALTHY = "OK: the API is reachable only from inside the VPC."
@@ -21,39 +25,56 @@ COVERED = {(KindKey.RUN_SERVICES, "ingress"), (KindKey.RUN_SERVICE_IAM, f"bindin
 
 
 def survey(session: Session, target: Teardown) -> dict[str, Any]:
-    """Reads what the app consists of now. Reads only."""
+    """Reads what the app consists of now, all at once (after a create, the outputs come from here: each
+    round trip adds to the command's time). Reads only."""
+    from crpatterns.concurrency import together
+
     kinds, project, name, region = session.kinds, session.project, target.name, target.region
     names = Names.of(name)
     regional = Scope(project, region)
-    service = kinds[KindKey.RUN_SERVICES].read(regional, name)
+    found = together(session.parallelism, {
+        "service": lambda: kinds[KindKey.RUN_SERVICES].read(regional, name),
+        "policy": lambda: kinds[KindKey.RUN_SERVICE_IAM].read(regional, name),
+        "rule": lambda: kinds[KindKey.FORWARDING_RULES].read(regional, names.rule),
+        "subnets": lambda: kinds[KindKey.SUBNETWORKS].aggregated_list(project),
+        "address": lambda: kinds[KindKey.ADDRESSES].read(regional, names.address),
+        "certificate": lambda: kinds[KindKey.REGION_SSL_CERTIFICATES].read(regional, names.certificate),
+        "backend": lambda: kinds[KindKey.BACKEND_SERVICES].read(Scope(project), names.backend),
+    })
+    lb_regions = backend_regions(found["backend"])
+    if lb_regions:  # several regions: a cross-region load balancer
+        return cross_region_status.survey(session, target, lb_regions, found)
+    service = found["service"]
+    at = project_status.where(session, service)
+    if at.others:  # the frontend or the network in other projects (the service's record says which)
+        found.update(project_status.reread(session, target, at))
     report: dict[str, Any] = {"exists": service is not None}
     if service is None:
         return report
-    policy = kinds[KindKey.RUN_SERVICE_IAM].read(regional, name) or {}
+    report.update(project_status.details(at, service))
+    policy = found["policy"] or {}
     report.update(ingress=service.get("ingress", "INGRESS_TRAFFIC_ALL"),
                   invokerIamDisabled=bool(service.get("invokerIamDisabled")),
                   invokers=sorted(members_for(policy, INVOKER_ROLE)),
                   image=(((service.get("template") or {}).get("containers") or [{}])[0]).get("image", ""),
                   recordedInvokers=[m for m in ((service.get("annotations") or {}).get(INVOKERS_ANNOTATION)
                                                 or "").split(",") if m])
-    rule = kinds[KindKey.FORWARDING_RULES].read(regional, names.rule)
+    rule = found["rule"]
     report["loadBalancer"] = rule is not None
+    report["regions"] = [region_state(region, service, rule is not None)]
     if rule is None:
         return report
     report.update(ip=rule.get("IPAddress"), port=rule_port(rule) or 0, globalAccess=bool(rule.get("allowGlobalAccess")),
                   network=rule.get("network", "").rsplit("/", 1)[-1],
                   subnet=rule.get("subnetwork", "").rsplit("/", 1)[-1])
-    subnets = kinds[KindKey.SUBNETWORKS].aggregated_list(project)
-    active = active_proxy_subnet(subnets, region, rule.get("network"))
+    active = active_proxy_subnet(found["subnets"], region, rule.get("network"))
     if active is not None:
         marker = creator(active)
         report["proxyOnlySubnet"] = {"name": active["name"], "range": active.get("ipCidrRange"),
                                      "createdByThisApp": bool(marker and marker[:2] == (name, PATTERN_NAME))}
-    address = kinds[KindKey.ADDRESSES].read(regional, names.address)
-    report["reservedIp"] = (address or {}).get("address")
+    report["reservedIp"] = (found["address"] or {}).get("address")
     if report["port"] == HTTPS_PORT:
-        certificate = kinds[KindKey.REGION_SSL_CERTIFICATES].read(regional, names.certificate) or {}
-        report["certificatePem"] = certificate.get("certificate")
+        report["certificatePem"] = (found["certificate"] or {}).get("certificate")
     report["call"] = call_example(report)
     return report
 
@@ -74,7 +95,9 @@ def findings(name: str, region: str, report: dict[str, Any]) -> list[str]:
     """What breaks the pattern's promise: the API is reachable from outside the VPC, or by anyone."""
     if not report.get("exists"):
         return [f"Cloud Run service {name} does not exist in {region}."]
-    found = []
+    if report.get("crossRegion"):
+        return cross_region_status.findings(name, report)
+    found = region_findings(name, report.get("regions", []))
     if report.get("ingress") == "INGRESS_TRAFFIC_ALL":
         found.append("Ingress is ALL: the run.app URL is reachable from the internet; it should be internal only.")
     elif report.get("ingress") != "INGRESS_TRAFFIC_INTERNAL_ONLY":
@@ -91,6 +114,8 @@ def findings(name: str, region: str, report: dict[str, Any]) -> list[str]:
 def spec_from(session: Session, target: Teardown, report: dict[str, Any]) -> InternalApiSpec | None:
     """The spec that would have made what exists (the user's choices as they are), or None when the
     forwarding rule is gone and with it the network, subnet and port the user chose."""
+    if report.get("crossRegion"):
+        return cross_region_status.spec_from(session, target, report)
     if not report.get("loadBalancer"):
         return None
     return InternalApiSpec(
@@ -98,12 +123,15 @@ def spec_from(session: Session, target: Teardown, report: dict[str, Any]) -> Int
         image=report.get("image", ""), network=report["network"], subnet=report["subnet"], port=report["port"],
         certificate_pem=report.get("certificatePem"), ip=report.get("reservedIp"),
         global_access=report["globalAccess"], invokers=tuple(report.get("recordedInvokers", ())),
-        invoker_iam_disabled=report.get("invokerIamDisabled", False))
+        invoker_iam_disabled=report.get("invokerIamDisabled", False),
+        **project_status.spec_fields(report, session.project))
 
 
 def outputs(report: dict[str, Any]) -> Outputs:
     """The internal address and URL, and how to call the API from the VPC (clients in the region only,
     unless global access is on)."""
+    if report.get("crossRegion"):
+        return cross_region_status.outputs(report)
     if not report.get("call"):
         return Outputs()
     reach = "any region" if report.get("globalAccess") else "the region"
@@ -139,7 +167,9 @@ def status(session: Session, target: Teardown, pattern: Any) -> StatusReport:
 def text_lines(report: dict[str, Any]) -> list[str]:
     if not report.get("exists"):
         return []
-    lines = []
+    if report.get("crossRegion"):
+        return cross_region_status.text_lines(report)
+    lines = project_status.lines(report)
     if report.get("loadBalancer"):
         lines.append(f"internal address: {report['ip']} port {report['port']} "
                      f"(network {report['network']}, subnet {report['subnet']})")
