@@ -53,7 +53,31 @@ CASES = [
         ["shared-vpc", "disable", "payments", "--region", "us-central1", "--project", "demo-service"],
         setup=enable_xpn_host,
     ),
+    PatternCase(
+        "internal-api-across-projects",
+        ["internal-api", "create", "ledger", "--image", IMAGE, "--region", "us-central1", "--network", "shared",
+         "--subnet", "apps", "--network-project", "demo-host", "--frontend-project", "demo-service",
+         "--frontend-admin", "group:platform@example.com", "--create-proxy-subnet", "--invoker",
+         "serviceAccount:frontend@demo-project.iam.gserviceaccount.com", "--project", "demo-project"],
+        ["internal-api", "destroy", "ledger", "--region", "us-central1", "--project", "demo-project"],
+        setup=lambda emulator: shared_vpc_for_frontend(emulator),
+    ),
 ]
+
+
+def shared_vpc_for_frontend(emulator: EmulatorProcess) -> None:
+    """demo-host's custom network `shared` (subnet `apps`), a Shared VPC host with demo-service attached: where
+    the across-projects case puts its frontend (issue 16)."""
+    def call(path: str, body: dict[str, Any] | None = None) -> None:
+        status, answer = emulator.call("POST", f"compute/v1/projects/demo-host/{path}", body)
+        assert status == 200, answer
+        emulator.call("POST", f"compute/v1/{answer['selfLink'].split('/compute/v1/')[1]}/wait")
+
+    call("global/networks", {"name": "shared", "autoCreateSubnetworks": False})
+    call("regions/us-central1/subnetworks", {"name": "apps", "network": "projects/demo-host/global/networks/shared",
+                                             "ipCidrRange": "10.10.0.0/24"})
+    call("enableXpnHost")
+    call("enableXpnResource", {"xpnResource": {"id": "demo-service", "type": "PROJECT"}})
 
 
 def signature(inventory: dict[str, Any]) -> dict[str, Any]:

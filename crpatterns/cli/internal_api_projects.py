@@ -39,6 +39,10 @@ def project_fields(flags: dict[str, Any], regions: tuple[str, ...]) -> dict[str,
     for value, flag in ((host, "--network-project"), (front, "--frontend-project")):
         if value:
             check_project_id(value, flag)
+    project = getattr(flags.get("common"), "project", None)
+    if front and front == project:
+        raise UsageError(f"--frontend-project must be another project than --project {project}; leave it out to keep "
+                         "the frontend with the app.")
     if (host or front) and len(regions) > 1:
         raise UsageError("--network-project and --frontend-project take a single --region: a cross-region load "
                          "balancer across projects is not supported yet.")
