@@ -65,6 +65,27 @@ CASES = [
 ]
 
 
+# Several regions (issue 14), each with --failover: the fault matrix fails the calls these make that a
+# single-region create does not (tests/test_faults.py says which), and runs every other test of it on them.
+MULTI_REGION_CASES = [
+    PatternCase(
+        "web-app-two-regions-failover",
+        ["web-app", "create", "hello", "--image", IMAGE, "--region", "us-central1", "--region", "us-east1",
+         "--domain", "hello.example.com", "--member", "group:staff@example.com", "--failover", "--project",
+         "demo-project"],
+        ["web-app", "destroy", "hello", "--region", "us-east1", "--project", "demo-project"],
+    ),
+    PatternCase(
+        "internal-api-two-regions-failover",
+        ["internal-api", "create", "orders", "--image", IMAGE, "--region", "us-central1", "--region", "us-east1",
+         "--network", "default", "--subnet", "default", "--failover", "--invoker",
+         "serviceAccount:frontend@demo-project.iam.gserviceaccount.com", "--project", "demo-project"],
+        ["internal-api", "destroy", "orders", "--region", "us-east1", "--project", "demo-project"],
+    ),
+]
+SINGLE_REGION_TWIN = {"web-app-two-regions-failover": "web-app", "internal-api-two-regions-failover": "internal-api"}
+
+
 def shared_vpc_for_frontend(emulator: EmulatorProcess) -> None:
     """demo-host's custom network `shared` (subnet `apps`), a Shared VPC host with demo-service attached: where
     the across-projects case puts its frontend (issue 16)."""

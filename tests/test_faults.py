@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.cli import run
-from tests.pattern_cases import CASES, PatternCase, enable_xpn_host, signature
+from tests.pattern_cases import CASES, MULTI_REGION_CASES, SINGLE_REGION_TWIN, PatternCase, enable_xpn_host, signature
 from tests.support import EmulatorProcess
 
 
@@ -49,7 +49,34 @@ def test_each_mutating_call_failing_once_is_retried_without_duplicates(
         assert signature(emulator.inventory()) == expected, (method, path)
 
 
-@pytest.mark.parametrize("case", CASES, ids=str)
+def region_free(call: tuple[str, str]) -> tuple[str, str]:
+    """A call with its region taken out: the same call in another region is the same code path."""
+    method, path = call
+    return method, re.sub(r"/(regions|locations)/[a-z0-9-]+/", r"/\1/R/", path)
+
+
+@pytest.mark.parametrize("case", MULTI_REGION_CASES, ids=str)
+def test_each_call_only_several_regions_make_failing_once_is_retried_without_duplicates(
+        emulator: EmulatorProcess, case: PatternCase) -> None:
+    """The calls of a create in two regions with --failover that a single-region create does not make (the
+    cross-region load balancer's global resources, IAP's policies on the services...), each failing once:
+    every other call is the single-region matrix's (above), whatever its region."""
+    twin = next(c for c in CASES if c.name == SINGLE_REGION_TWIN[case.name])
+    _, single = clean_run(emulator, twin)
+    known = {region_free(call) for call in distinct_calls(single)}
+    expected, calls = clean_run(emulator, case)
+    new = [call for call in distinct_calls(calls) if region_free(call) not in known]
+    assert new, "several regions make calls a single region does not"
+    for method, path in new:
+        emulator.reset()
+        case.setup(emulator)
+        emulator.fault(method=method, path=f"^{re.escape(path)}$", status=503, count=1)
+        outcome = run(*case.create, "--yes")
+        assert outcome.exit_code == 0, (method, path, str(outcome))
+        assert signature(emulator.inventory()) == expected, (method, path)
+
+
+@pytest.mark.parametrize("case", CASES + MULTI_REGION_CASES, ids=str)
 def test_an_operation_ending_in_error_stops_cleanly_and_a_rerun_converges(
         emulator: EmulatorProcess, case: PatternCase) -> None:
     expected, calls = clean_run(emulator, case)
@@ -69,7 +96,7 @@ def test_an_operation_ending_in_error_stops_cleanly_and_a_rerun_converges(
     assert without_grant_record(signature(emulator.inventory())) == without_grant_record(expected)
 
 
-@pytest.mark.parametrize("case", CASES, ids=str)
+@pytest.mark.parametrize("case", CASES + MULTI_REGION_CASES, ids=str)
 def test_etag_conflicts_on_every_policy_are_retried_and_keep_others_bindings(
         emulator: EmulatorProcess, case: PatternCase) -> None:
     _, calls = clean_run(emulator, case)
@@ -139,7 +166,20 @@ def test_killed_at_many_points_a_rerun_converges_to_the_same_resources(
         slow_emulator: EmulatorProcess, case: PatternCase, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CRPATTERNS_EMULATOR_HOST", slow_emulator.host)
     expected, calls = clean_run(slow_emulator, case)
-    points = list(range(1, min(10, len(calls)) + 1))
+    killed_then_rerun(slow_emulator, case, expected, list(range(1, min(10, len(calls)) + 1)))
+
+
+@pytest.mark.parametrize("case", MULTI_REGION_CASES, ids=str)
+def test_a_create_in_two_regions_killed_at_some_points_converges_to_the_same_resources(
+        slow_emulator: EmulatorProcess, case: PatternCase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Early, half way and late: the single-region cases above try every early point."""
+    monkeypatch.setenv("CRPATTERNS_EMULATOR_HOST", slow_emulator.host)
+    expected, calls = clean_run(slow_emulator, case)
+    killed_then_rerun(slow_emulator, case, expected, [2, len(calls) // 2, len(calls) - 2])
+
+
+def killed_then_rerun(slow_emulator: EmulatorProcess, case: PatternCase, expected: dict[str, Any],
+                      points: list[int]) -> None:
     killed = 0
     for point in points:
         slow_emulator.reset()
