@@ -248,6 +248,69 @@ def bench_fleet(count: int, parallelism: int, scale: float) -> dict[str, Any]:
     }
 
 
+def separate_processes(emulator: Emulator, count: int, at_once: int) -> tuple[float, int]:
+    """The fleet as `count` separate `internal-api create` commands, `at_once` at a time (a CI job's
+    loop): wall time and how many failed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    create = PATTERNS["internal-api"]["create"]
+    env = {**os.environ, "CRPATTERNS_EMULATOR_HOST": emulator.host}
+
+    def one(i: int) -> int:
+        args = [*create[:2], f"api-{i:02d}", *create[3:], "--yes"]
+        return subprocess.run([*CLI, *args], env=env, capture_output=True, text=True).returncode
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(at_once) as pool:
+        codes = list(pool.map(one, range(count)))
+    return time.perf_counter() - started, sum(1 for c in codes if c != 0)
+
+
+def bench_fleet_processes(count: int, scale: float, at_once: int = 4) -> dict[str, Any]:
+    """One process for the fleet against one process per app (issue 15), under Google's latencies scaled
+    (no quota, so only the tool's own work differs), and against the fleet's critical-path bound: the apps
+    are independent, so with enough parallelism the fleet could take one app's critical path. Then the
+    same stack with a 429 on every third call: it must converge."""
+    model = LatencyModel.named(GOOGLE, scale)
+    bound, _ = bench_model.critical_path(model, required_graphs.GRAPHS["internal-api"])
+    emulator = Emulator("--latency-profile", GOOGLE, "--latency-scale", str(scale))
+    stack = ROOT / ".bench-fleet-processes.yaml"
+    stack.write_text(fleet_stack(count))
+    one_process = ["apply", "-f", str(stack), "--yes", "--parallelism", "32"]
+    try:
+        reset(emulator)
+        stack_s, _, outcome = measured(emulator, one_process)
+        reset(emulator)
+        processes_s, failed = separate_processes(emulator, count, at_once)
+        reset(emulator)
+        emulator.admin("POST", "faults", {"method": "*", "path": "^/(compute|v1|v2|v3|v1beta1)/", "kind": "every",
+                                          "every": 3, "status": 429, "count": -1})
+        throttled_s, _, throttled = measured(emulator, one_process)
+        emulator.admin("DELETE", "faults")
+    finally:
+        emulator.stop()
+        stack.unlink(missing_ok=True)
+    return {
+        "apps": count,
+        "latency_scale": scale,
+        "one_process_s": round(stack_s, 3),
+        "one_process_converged": outcome.returncode == 0,
+        "separate_processes_s": round(processes_s, 3),
+        "separate_processes_failed": failed,
+        "separate_over_one_process": round(processes_s / stack_s, 2),
+        "critical_path_bound_s": round(bound, 3),
+        "one_process_over_bound": round(stack_s / bound, 2),
+        "under_429_every_third_call_s": round(throttled_s, 3),
+        "under_429_converged": throttled.returncode == 0,
+        "commands": {
+            "one_process": f"{emulator.shown}; crpatterns apply -f STACK --yes --parallelism 32",
+            "separate": f"crpatterns internal-api create api-NN ... --yes  # {count} processes, {at_once} at a time",
+            "throttled": "the one-process command with POST /_emulator/faults "
+                         "{kind: every, every: 3, status: 429}",
+        },
+    }
+
+
 def cli_help() -> dict[str, Any]:
     times = []
     for _ in range(5):
@@ -274,6 +337,14 @@ def table(report: dict[str, Any]) -> list[str]:
                             f"{extra}); replan {figures['replan_s']} s ({figures['replan_mutating_calls']} mutating)")
             elif figures:
                 rows.append(f"  {pattern}: {figures.get('error')}")
+    versus = report.get("fleet_processes")
+    if versus:
+        rows.append(f"fleet of {versus['apps']} (google x{versus['latency_scale']}): one process "
+                    f"{versus['one_process_s']} s, {versus['apps']} processes 4 at a time "
+                    f"{versus['separate_processes_s']} s (x{versus['separate_over_one_process']}); critical path "
+                    f"{versus['critical_path_bound_s']} s (one process x{versus['one_process_over_bound']}); 429 on "
+                    f"every third call: {versus['under_429_every_third_call_s']} s, converged "
+                    f"{versus['under_429_converged']}")
     fleet = report.get("fleet")
     if fleet:
         usage = ", ".join(f"{name} peak {u['peak']}/{u['limit']} ({u['refused']} refused)"
@@ -291,6 +362,8 @@ def main() -> None:
     parser.add_argument("--fleet", type=int, default=40, help="apps in the fleet's stack")
     parser.add_argument("--fleet-parallelism", type=int, default=32)
     parser.add_argument("--fleet-scale", type=float, default=0.1, help="the fleet's latency (and quota window) factor")
+    parser.add_argument("--fleet-processes", type=int, default=50,
+                        help="apps in the one-process-against-separate-processes comparison (0: skip)")
     parser.add_argument("--only", choices=sorted(PATTERNS))
     parser.add_argument("--models", default="flat,google", help="comma-separated: flat, google")
     options = parser.parse_args()
@@ -306,6 +379,8 @@ def main() -> None:
             GOOGLE, LatencyModel.named(GOOGLE, options.latency_scale),
             ["--latency-profile", GOOGLE, "--latency-scale", str(options.latency_scale)], options.only,
             sequential=False)
+    if options.fleet_processes and not options.only:
+        report["fleet_processes"] = bench_fleet_processes(options.fleet_processes, options.fleet_scale)
     if options.fleet and not options.only:
         report["fleet"] = bench_fleet(options.fleet, options.fleet_parallelism, options.fleet_scale)
     report["required_graphs"] = {p: required_graphs.as_document(p) for p in PATTERNS}
