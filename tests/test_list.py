@@ -8,7 +8,7 @@ from typing import Any
 from tests.cli import run
 from tests.pattern_cases import CASES, enable_xpn_host
 
-WEB, API, VPC = CASES
+WEB, API, VPC = ({c.name: c for c in CASES}[n] for n in ("web-app", "internal-api", "shared-vpc"))
 
 
 def listed(*args: str) -> dict[str, Any]:
@@ -29,7 +29,7 @@ def make_public(emulator: Any, project: str, name: str) -> None:
 
 def test_list_shows_every_managed_app_with_its_pattern_region_and_health(emulator: Any) -> None:
     enable_xpn_host(emulator)
-    for case in CASES:
+    for case in (WEB, API, VPC):
         assert run(*case.create, "--yes").exit_code == 0
     emulator.clear_requests()
     apps = listed("--project", "demo-project")

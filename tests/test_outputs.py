@@ -11,7 +11,7 @@ from tests.cli import inventory_items, run
 from tests.pattern_cases import CASES, IMAGE, enable_xpn_host
 from tests.terminal import run_cli
 
-WEB, API, VPC = CASES
+WEB, API, VPC = ({c.name: c for c in CASES}[n] for n in ("web-app", "internal-api", "shared-vpc"))
 DOMAIN = "hello.example.com"
 
 
