@@ -17,8 +17,19 @@ from typing import Any
 import pytest
 
 from tests.cli import run
-from tests.pattern_cases import CASES, MULTI_REGION_CASES, SINGLE_REGION_TWIN, PatternCase, enable_xpn_host, signature
+from tests.pattern_cases import (
+    ACROSS_PROJECTS,
+    CASES,
+    MULTI_REGION_CASES,
+    SINGLE_REGION_TWIN,
+    PatternCase,
+    enable_xpn_host,
+    signature,
+)
 from tests.support import EmulatorProcess
+
+# The single-region cases and internal-api across projects (issue 16).
+FAULT_CASES = [*CASES, ACROSS_PROJECTS]
 
 
 def clean_run(emulator: EmulatorProcess, case: PatternCase) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -35,7 +46,7 @@ def distinct_calls(calls: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return sorted({(c["method"], c["path"]) for c in calls})
 
 
-@pytest.mark.parametrize("case", CASES, ids=str)
+@pytest.mark.parametrize("case", FAULT_CASES, ids=str)
 @pytest.mark.parametrize("status", [503, 429])
 def test_each_mutating_call_failing_once_is_retried_without_duplicates(
         emulator: EmulatorProcess, case: PatternCase, status: int) -> None:
@@ -76,7 +87,7 @@ def test_each_call_only_several_regions_make_failing_once_is_retried_without_dup
         assert signature(emulator.inventory()) == expected, (method, path)
 
 
-@pytest.mark.parametrize("case", CASES + MULTI_REGION_CASES, ids=str)
+@pytest.mark.parametrize("case", FAULT_CASES + MULTI_REGION_CASES, ids=str)
 def test_an_operation_ending_in_error_stops_cleanly_and_a_rerun_converges(
         emulator: EmulatorProcess, case: PatternCase) -> None:
     expected, calls = clean_run(emulator, case)
@@ -96,7 +107,7 @@ def test_an_operation_ending_in_error_stops_cleanly_and_a_rerun_converges(
     assert without_grant_record(signature(emulator.inventory())) == without_grant_record(expected)
 
 
-@pytest.mark.parametrize("case", CASES + MULTI_REGION_CASES, ids=str)
+@pytest.mark.parametrize("case", FAULT_CASES + MULTI_REGION_CASES, ids=str)
 def test_etag_conflicts_on_every_policy_are_retried_and_keep_others_bindings(
         emulator: EmulatorProcess, case: PatternCase) -> None:
     _, calls = clean_run(emulator, case)
@@ -161,7 +172,7 @@ def without_grant_record(found: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
-@pytest.mark.parametrize("case", CASES, ids=str)
+@pytest.mark.parametrize("case", FAULT_CASES, ids=str)
 def test_killed_at_many_points_a_rerun_converges_to_the_same_resources(
         slow_emulator: EmulatorProcess, case: PatternCase, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CRPATTERNS_EMULATOR_HOST", slow_emulator.host)

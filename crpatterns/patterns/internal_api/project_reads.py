@@ -16,8 +16,10 @@ from crpatterns.session import Session
 
 
 def service(session: Session, name: str, region: str) -> dict[str, Any] | None:
-    """The app's service, whose record says where its parts are (destroy and status take only the app's name)."""
-    return session.kinds[KindKey.RUN_SERVICES].read(Scope(session.project, region), name)
+    """The app's service, whose record says where its parts are (destroy takes only the app's name). Listed, not
+    read: a destroy run again after the service went gets no 404 (the observation lists the region anyway)."""
+    listed = session.kinds[KindKey.RUN_SERVICES].list(Scope(session.project, region))
+    return next((s for s in listed if str(s.get("name", "")).rsplit("/", 1)[-1] == name), None)
 
 
 def project_facts(session: Session, spec: InternalApiSpec) -> ProjectFacts:
