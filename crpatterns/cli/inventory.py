@@ -28,8 +28,9 @@ class ManagedApp:
     error: str | None = None
 
 
-def marker_of(service: dict[str, Any], patterns: dict[str, Any]) -> tuple[str, str] | None:
-    """(app, pattern) a Cloud Run service belongs to, or None when crpatterns does not manage it."""
+def marker_of(service: dict[str, Any], patterns: dict[str, Any], created_only: bool = False) -> tuple[str, str] | None:
+    """(app, pattern) a Cloud Run service belongs to, or None when crpatterns does not manage it.
+    `created_only`: only services crpatterns created (ownership labels), not the ones shared-vpc connected."""
     from crpatterns.engine.ownership import from_labels
     from crpatterns.patterns.shared_vpc.spec import CONNECTED_LABEL, PATTERN_NAME
 
@@ -37,13 +38,13 @@ def marker_of(service: dict[str, Any], patterns: dict[str, Any]) -> tuple[str, s
     marker = from_labels(labels)
     if marker is not None and marker[1] in patterns:
         return marker[0], marker[1]
-    if labels.get(CONNECTED_LABEL):
+    if labels.get(CONNECTED_LABEL) and not created_only:
         return str(service.get("name", "")).rsplit("/", 1)[-1], PATTERN_NAME
     return None
 
 
-def find_apps(session: Any, regions: list[str]) -> list[ManagedApp]:
-    """Every managed app in the regions, with its health (the worst of its regions)."""
+def managed_apps(session: Any, regions: list[str], created_only: bool = False) -> list[ManagedApp]:
+    """Every managed app in the regions (its Cloud Run service's markers), health not read yet."""
     from crpatterns.concurrency import together
     from crpatterns.engine.model import Scope
     from crpatterns.kinds.keys import KindKey
@@ -56,10 +57,19 @@ def find_apps(session: Any, regions: list[str]) -> list[ManagedApp]:
     found: dict[tuple[str, str], list[str]] = {}
     for region in regions:
         for service in listed[region]:
-            marker = marker_of(service, patterns)
+            marker = marker_of(service, patterns, created_only)
             if marker is not None:
                 found.setdefault(marker, []).append(region)
-    apps = [ManagedApp(name, pattern, sorted(set(where))) for (name, pattern), where in sorted(found.items())]
+    return [ManagedApp(name, pattern, sorted(set(where))) for (name, pattern), where in sorted(found.items())]
+
+
+def find_apps(session: Any, regions: list[str]) -> list[ManagedApp]:
+    """Every managed app in the regions, with its health (the worst of its regions)."""
+    from crpatterns.concurrency import together
+    from crpatterns.patterns.registry import all_patterns
+
+    patterns = all_patterns()
+    apps = managed_apps(session, regions)
     checks = {f"{i}/{region}": (lambda app=app, r=region: _health(session, patterns[app.pattern], app.name, r))
               for i, app in enumerate(apps) for region in app.regions}
     healths = together(session.parallelism, checks)

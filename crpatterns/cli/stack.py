@@ -138,11 +138,11 @@ def plan_stack(common: Any, console: Any, file: str, prune: bool) -> tuple[Any, 
         (app.pattern, app.name, pattern, spec.in_project(session.project, session.number), app.flags, False)
         for app, pattern, spec in apps]
     if prune:
-        from crpatterns.patterns.inventory import managed_apps
+        from crpatterns.cli.inventory import managed_apps
 
         listed = {(app.pattern, app.name) for app, _, _ in apps}
-        regions = tuple(sorted({spec.region for _, _, spec in apps}))
-        for found in managed_apps(session, regions):
+        regions = sorted({region for _, _, spec in apps for region in spec.regions})
+        for found in managed_apps(session, regions, created_only=True):
             if (found.pattern, found.name) not in listed:
                 for region in found.regions or regions[:1]:
                     target = Teardown(name=found.name, region=region, project=session.project,
