@@ -144,10 +144,10 @@ def plan_stack(common: Any, console: Any, file: str, prune: bool) -> tuple[Any, 
         regions = sorted({region for _, _, spec in apps for region in spec.regions})
         for found in managed_apps(session, regions, created_only=True):
             if (found.pattern, found.name) not in listed:
-                for region in found.regions or regions[:1]:
-                    target = Teardown(name=found.name, region=region, project=session.project,
-                                      project_number=session.number)
-                    work.append((found.pattern, found.name, get(found.pattern), target, {}, True))
+                where = found.regions or regions[:1]
+                target = Teardown(name=found.name, region=where[0], other_regions=tuple(where[1:]),
+                                  project=session.project, project_number=session.number)
+                work.append((found.pattern, found.name, get(found.pattern), target, {}, True))
 
     def plan_one(item: tuple[str, str, Any, Any, dict[str, Any], bool]) -> AppPlan:
         pattern_name, name, pattern, spec, flags, pruned = item
