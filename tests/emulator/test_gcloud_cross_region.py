@@ -2,8 +2,8 @@
 (https://cloud.google.com/load-balancing/docs/l7-internal/setting-up-l7-cross-reg-serverless, "Configure the
 load balancer"), run by the real gcloud against the emulator: network and subnets, a GLOBAL_MANAGED_PROXY
 proxy-only subnet per region, a serverless NEG per region, the global INTERNAL_MANAGED backend service,
-URL map and HTTP proxy, and a global forwarding rule per region; then a region's proxy-only subnet is
-deleted in the order Google requires. (The Cloud Run services themselves are deployed with `gcloud run`,
+URL map and HTTP proxy, and a global forwarding rule per region; a region's proxy-only subnet cannot go
+while its rule runs on it. (The Cloud Run services themselves are deployed with `gcloud run`,
 which cannot be pointed at the emulator: tests/gcloud.py.)"""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tests.emulator.lb import global_, link, regional
-from tests.gcloud import gcloud, gcloud_json, requires_gcloud
+from tests.gcloud import gcloud, requires_gcloud
 from tests.support import EmulatorProcess
 
 pytestmark = [requires_gcloud, pytest.mark.gcloud]
@@ -63,19 +63,21 @@ def test_googles_cross_region_internal_recipe_with_serverless_negs(emulator: Emu
                         f"--subnet-region={region}", f"--address={address}", "--ports=80",
                         "--target-http-proxy=gil7-http-proxy", "--global") for region, x, _, _, address in regions))
 
-    backend = gcloud_json(emulator.host, "compute", "backend-services", "describe", "gil7-backend-service", "--global")
+    # What gcloud made, read from the emulator's inventory (each gcloud call costs seconds).
+    resources = emulator.inventory()["compute"]["resources"]
+    (backend,) = resources["global/backendServices"]
     assert backend["loadBalancingScheme"] == "INTERNAL_MANAGED"
     assert [b["group"] for b in backend["backends"]] == [
         link(regional("gl7ilb-serverless-neg-a", "networkEndpointGroups", REGION_A)),
         link(regional("gl7ilb-serverless-neg-b", "networkEndpointGroups", REGION_B))]
-    rule = gcloud_json(emulator.host, "compute", "forwarding-rules", "describe", "gil7-forwarding-rule-b", "--global")
+    rules = {r["name"]: r for r in resources["global/forwardingRules"]}
+    rule = rules["gil7-forwarding-rule-b"]
     assert (rule["IPAddress"], rule["portRange"], rule["loadBalancingScheme"]) == ("10.1.3.99", "80-80",
                                                                                    "INTERNAL_MANAGED")
     assert rule["subnetwork"] == link(regional("subnet-b", "subnetworks", REGION_B))
     assert rule["target"] == link(global_("gil7-http-proxy", "targetHttpProxies"))
-
-    # Google's order: a proxy-only subnet goes only once no rule of its region runs on it.
+    assert rules["gil7-forwarding-rule-a"]["IPAddress"] == "10.1.2.99"
+    # Google's order: a proxy-only subnet goes only once no rule of its region runs on it (the deletion once
+    # the rule is gone: test_compute_cross_region.py).
     fails(emulator, f"is already being used by '{global_('gil7-forwarding-rule-a', 'forwardingRules')}'",
           "compute", "networks", "subnets", "delete", "proxy-only-a", f"--region={REGION_A}")
-    ok(emulator, "compute", "forwarding-rules", "delete", "gil7-forwarding-rule-a", "--global")
-    ok(emulator, "compute", "networks", "subnets", "delete", "proxy-only-a", f"--region={REGION_A}")
