@@ -168,6 +168,7 @@ def test_a_fleet_of_50_internal_apis_in_one_process(emulator: Any, tmp_path: Pat
     proxy_only = [s for s in inventory_items(emulator, "regions/subnetworks")
                   if s.get("purpose") == "REGIONAL_MANAGED_PROXY"]
     assert len(proxy_only) == 1  # made once, for the first app, and reused by the 49 others
+    assert not [r for r in emulator.mutating_requests() if r["status"] >= 400]  # not tried 50 times
     emulator.clear_requests()
     assert "(0 of 50 apps change)" in run("plan", "-f", stack).stdout
     assert emulator.mutating_requests() == []

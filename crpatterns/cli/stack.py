@@ -294,16 +294,45 @@ def plans_from_saved(document: dict[str, Any]) -> list[AppPlan]:
 
 
 def merged(project: str, plans: list[AppPlan]) -> Any:
-    """One plan of every app's steps: one dependency graph, so `--parallelism` bounds them all."""
-    from crpatterns.engine.model import Plan
+    """One plan of every app's steps: one dependency graph, so `--parallelism` bounds them all. Apps planned
+    at once may each plan the same shared prerequisite (the region's proxy-only subnet, one per network):
+    it is made once, by the first, and the others' steps wait for that one."""
+    from crpatterns.engine.model import Action, Plan
 
     whole = Plan("stack", "stack", project)
+    made: dict[tuple[Any, ...], int] = {}
+    moved: dict[int, int] = {}  # a duplicate step -> the step that makes the resource for everyone
     for app in plans:
         offset = len(whole.steps)
-        for step in app.plan.steps:
+        for index, step in enumerate(app.plan.steps):
             step.depends_on = tuple(d + offset for d in step.depends_on)
+            shared = shared_prerequisite(step)
+            if shared is not None and shared in made:
+                moved[offset + index] = made[shared]
+                step.action = Action.NOOP
+                step.notes = (*step.notes, f"made in this run by {whole.steps[made[shared]].name}'s app")
+            elif shared is not None:
+                made[shared] = offset + index
             whole.steps.append(step)
+    for step in whole.steps:
+        step.depends_on = tuple(sorted({moved.get(d, d) for d in step.depends_on}))
     return whole
+
+
+def shared_prerequisite(step: Any) -> tuple[Any, ...] | None:
+    """What makes a created resource one every app of a network and region shares: an ACTIVE proxy-only
+    subnet (one per network and region: crpatterns/gcp/load_balancing.py)."""
+    from crpatterns.engine.diff import as_reference
+    from crpatterns.engine.model import Action
+    from crpatterns.gcp.load_balancing import ACTIVE_ROLE, is_proxy_only
+    from crpatterns.kinds.keys import KindKey
+
+    body = step.body or {}
+    if step.action is not Action.CREATE or step.kind != KindKey.SUBNETWORKS or not is_proxy_only(body):
+        return None
+    if body.get("role") != ACTIVE_ROLE:
+        return None
+    return (step.scope, body.get("purpose"), as_reference(body.get("network")))
 
 
 def apply_plans(common: Any, console: Any, session: Any, plans: list[AppPlan]) -> int:
