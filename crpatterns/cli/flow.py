@@ -92,12 +92,21 @@ def _show_outputs(common: Common, console: Console, outputs: Outputs | None) -> 
 
 
 def _confirmed(common: Common, console: Console, plan: Plan) -> bool:
-    """Asks on a terminal; never asks about a plan it did not show (JSON), and never where nobody can answer."""
+    if confirmed(common, console, "or with --dry-run to only plan"):
+        return True
+    if common.format == "json":
+        _print_json(console, plan, {"applied": False})  # the document a pipeline waits for, saying so
+    return False
+
+
+def confirmed(common: Common, console: Console, otherwise: str) -> bool:
+    """Whether to apply: --yes, or a yes at a terminal. Never asks about a plan it did not show (JSON), and
+    never where nobody can answer; `otherwise` says what else the person can do."""
+    if common.yes:
+        return True
     if not console.interactive or common.format == "json":
-        if common.format == "json":
-            _print_json(console, plan, {"applied": False})
         console.say("Not applying: confirmation needs a terminal and the text plan. Rerun with --yes to apply "
-                    "without asking, or with --dry-run to only plan.")
+                    f"without asking, {otherwise}.")
         return False
     if not console.confirm("Apply these changes?"):
         console.say("Nothing changed.")

@@ -369,19 +369,6 @@ def session_for_saved(common: Any, console: Any, document: dict[str, Any], path:
 # -- the commands ------------------------------------------------------------------------------------------
 
 
-def _confirmed(common: Any, console: Any) -> bool:
-    if common.yes:
-        return True
-    if not console.interactive or common.format == "json":
-        console.say("Not applying: confirmation needs a terminal and the text plan. Rerun with --yes to apply "
-                    "without asking, or save the plan with `crpatterns plan -f STACK --out PLAN` and apply that.")
-        return False
-    if not console.confirm("Apply these changes?"):
-        console.say("Nothing changed.")
-        return False
-    return True
-
-
 def run_plan(common: Any, file: str, out: str | None, prune: bool) -> int:
     from crpatterns.console import Console
 
@@ -400,6 +387,7 @@ def run_plan(common: Any, file: str, out: str | None, prune: bool) -> int:
 
 
 def run_apply(common: Any, plan_path: str | None, file: str, prune: bool) -> int:
+    from crpatterns.cli.flow import confirmed
     from crpatterns.console import Console
 
     common.check()
@@ -414,7 +402,8 @@ def run_apply(common: Any, plan_path: str | None, file: str, prune: bool) -> int
     else:
         session, plans = plan_stack(common, console, file, prune)
         show(common, console, file, session, plans, {})
-        if any(p.plan.has_changes for p in plans) and not _confirmed(common, console):
+        otherwise = "or save the plan with `crpatterns plan -f STACK --out PLAN` and apply that"
+        if any(p.plan.has_changes for p in plans) and not confirmed(common, console, otherwise):
             return ExitCode.ERROR
     if not any(p.plan.has_changes for p in plans):
         if plan_path:
