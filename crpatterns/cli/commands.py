@@ -10,20 +10,23 @@ from typing import Any
 import typer
 
 from crpatterns.cli.help import Command, examples
-from crpatterns.cli.options import Common, RegionOpt, with_common_options
+from crpatterns.cli.options import Common, with_common_options
+from crpatterns.cli.regions import AppRegionsOpt
 
 EXAMPLE_REGION = "us-central1"
 
 
-def teardown(pattern_name: str, name: str, region: str, flag: str = "NAME") -> Any:
-    """The app by name and region (from --region or gcloud's run/region), its names checked before any call."""
-    from crpatterns.cli import validation as check
+def teardown(pattern_name: str, name: str, region: list[str] | None, flag: str = "NAME") -> Any:
+    """The app by name and its regions (--region, repeatable; else gcloud's run/region), its names checked
+    before any call. An app in several regions is found from any one of them; naming them all also finds
+    what a half-finished destroy left in the others."""
+    from crpatterns.cli.regions import regions
     from crpatterns.patterns.base import Teardown
     from crpatterns.patterns.registry import get
 
     pattern = get(pattern_name)
-    region = check.name_and_region(name, region, pattern.resource_names(name), flag=flag)
-    return pattern, Teardown(name=name, region=region)
+    first, *others = regions(name, region, pattern.resource_names(name), flag)
+    return pattern, Teardown(name=name, region=first, other_regions=tuple(others))
 
 
 def add_destroy(app: typer.Typer, pattern_name: str, name_arg: Any, doc: str, example: str) -> None:
@@ -33,7 +36,7 @@ def add_destroy(app: typer.Typer, pattern_name: str, name_arg: Any, doc: str, ex
 
     @app.command("destroy", help=doc, cls=Command, epilog=epilog)
     @with_common_options()
-    def destroy(name: name_arg, region: RegionOpt = "", *, common: Common) -> None:
+    def destroy(name: name_arg, region: AppRegionsOpt = None, *, common: Common) -> None:
         from crpatterns.cli.flow import execute, guarded
 
         guarded(lambda: execute(common, *teardown(pattern_name, name, region)))
@@ -48,7 +51,7 @@ def add_status(app: typer.Typer, pattern_name: str, name_arg: Any, doc: str, exa
 
     @app.command("status", help=doc, cls=Command, epilog=epilog)
     @with_common_options(only=("project", "format", "verbose"))
-    def status(name: name_arg, region: RegionOpt = "", *, common: Common) -> None:
+    def status(name: name_arg, region: AppRegionsOpt = None, *, common: Common) -> None:
         from crpatterns.cli.flow import guarded, report_status
 
         guarded(lambda: report_status(common, *teardown(pattern_name, name, region, flag)))

@@ -22,6 +22,11 @@ RegionsOpt = Annotated[list[str] | None, typer.Option(
     help="Cloud Run region, e.g. us-central1; repeat it to run the app in several regions behind one load balancer "
          "(a service and a serverless NEG in each). Default, as gcloud run: CLOUDSDK_RUN_REGION, then the active "
          "gcloud configuration's run/region.")]
+AppRegionsOpt = Annotated[list[str] | None, typer.Option(
+    "--region", metavar="REGION", rich_help_panel=REQUIRED_FLAGS, show_default=False,
+    help="A region of the app, e.g. us-central1; an app in several regions is found from any one of them, and "
+         "repeating --region for each also finds what an interrupted run left there. Default, as gcloud run: "
+         "CLOUDSDK_RUN_REGION, then the active gcloud configuration's run/region.")]
 FailoverOpt = Annotated[bool, typer.Option(
     "--failover", help="Cloud Run service health moves traffic away from a region whose service is unhealthy and "
                        "back: a readiness probe and one minimum instance (billed while idle) in each region; needs "
@@ -31,13 +36,13 @@ ReadinessPathOpt = Annotated[str | None, typer.Option(
     help="HTTP path Cloud Run probes for readiness with --failover (default /).")]
 
 
-def regions(name: str, values: list[str] | None, derived: dict[str, str]) -> tuple[str, ...]:
+def regions(name: str, values: list[str] | None, derived: dict[str, str], flag: str = "NAME") -> tuple[str, ...]:
     """The app's regions, in the order given: the name and the first region checked as every command does
     (from gcloud's run/region when no --region is given), each further region a Cloud Run region, none twice."""
     from crpatterns.cli import validation as check
 
     given = [values] if isinstance(values, str) else list(values or [])  # a stack file's single value
-    first = check.name_and_region(name, given[0] if given else "", derived)
+    first = check.name_and_region(name, given[0] if given else "", derived, flag=flag)
     rest = [check.region(value) for value in given[1:]]
     repeated = sorted({r for r in rest if [first, *rest].count(r) > 1})
     if repeated:

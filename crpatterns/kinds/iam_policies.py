@@ -5,7 +5,7 @@ referencing) and projects (networkViewer on the host)."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 from crpatterns.engine.model import Scope
 from crpatterns.gcp.lazy_import import compute_types
@@ -54,20 +54,22 @@ class IapWebIam(IamBindingKind):
         self.clients.iap().set_iam_policy(request={"resource": name, "policy": policy_from_dict(policy)})
 
 
-class SubnetworkIam(IamBindingKind):
-    """Policy of a Compute subnetwork (in the Shared VPC host project)."""
+class RegionalComputeIam(IamBindingKind):
+    """Policy of a regional Compute resource (getIamPolicy / setIamPolicy with a RegionSetPolicyRequest);
+    `name` is the resource's name."""
 
-    key = KindKey.SUBNETWORK_IAM
+    client_class: ClassVar[str]  # "SubnetworksClient"
+    segment: ClassVar[str]  # "subnetworks"
 
     def url(self, scope: Scope, name: str) -> str:
-        return f"projects/{scope.project}/regions/{scope.region}/subnetworks/{name}"
+        return f"projects/{scope.project}/regions/{scope.region}/{self.segment}/{name}"
 
     path = url
 
     def get_policy(self, scope: Scope, name: str) -> dict[str, Any]:
         from google.protobuf import json_format
 
-        client = self.clients.compute("SubnetworksClient")
+        client = self.clients.compute(self.client_class)
         # The flattened arguments do not include the policy version: only the request form does.
         policy = client.get_iam_policy(request={"project": scope.project, "region": scope.region, "resource": name,
                                                 "options_requested_policy_version": 3})
@@ -77,8 +79,25 @@ class SubnetworkIam(IamBindingKind):
         compute_v1 = compute_types()
 
         request = compute_v1.RegionSetPolicyRequest(policy=compute_v1.Policy.from_json(json.dumps(policy)))
-        self.clients.compute("SubnetworksClient").set_iam_policy(
+        self.clients.compute(self.client_class).set_iam_policy(
             project=scope.project, region=scope.region, resource=name, region_set_policy_request_resource=request)
+
+
+class SubnetworkIam(RegionalComputeIam):
+    """Policy of a Compute subnetwork (in the Shared VPC host project)."""
+
+    key = KindKey.SUBNETWORK_IAM
+    client_class = "SubnetworksClient"
+    segment = "subnetworks"
+
+
+class RegionBackendServiceIam(RegionalComputeIam):
+    """Policy of a regional backend service: where roles/compute.loadBalancerServiceUser lets another project's
+    URL map use it (docs/google-behaviour.md, "Compute: cross-project references"); `name` is the backend service."""
+
+    key = KindKey.REGION_BACKEND_SERVICE_IAM
+    client_class = "RegionBackendServicesClient"
+    segment = "backendServices"
 
 
 class ProjectIam(IamBindingKind):
@@ -100,30 +119,3 @@ class ProjectIam(IamBindingKind):
     def set_policy(self, scope: Scope, name: str, policy: dict[str, Any]) -> None:
         self.clients.projects().set_iam_policy(
             request={"resource": f"projects/{name}", "policy": policy_from_dict(policy)})
-
-
-class RegionBackendServiceIam(IamBindingKind):
-    """Policy of a regional backend service: where roles/compute.loadBalancerServiceUser lets another project's
-    URL map use it (docs/google-behaviour.md, "Compute: cross-project references"); `name` is the backend service."""
-
-    key = KindKey.REGION_BACKEND_SERVICE_IAM
-
-    def url(self, scope: Scope, name: str) -> str:
-        return f"projects/{scope.project}/regions/{scope.region}/backendServices/{name}"
-
-    path = url
-
-    def get_policy(self, scope: Scope, name: str) -> dict[str, Any]:
-        from google.protobuf import json_format
-
-        client = self.clients.compute("RegionBackendServicesClient")
-        policy = client.get_iam_policy(request={"project": scope.project, "region": scope.region, "resource": name,
-                                                "options_requested_policy_version": 3})
-        return json_format.MessageToDict(type(policy).pb(policy))
-
-    def set_policy(self, scope: Scope, name: str, policy: dict[str, Any]) -> None:
-        compute_v1 = compute_types()
-
-        request = compute_v1.RegionSetPolicyRequest(policy=compute_v1.Policy.from_json(json.dumps(policy)))
-        self.clients.compute("RegionBackendServicesClient").set_iam_policy(
-            project=scope.project, region=scope.region, resource=name, region_set_policy_request_resource=request)

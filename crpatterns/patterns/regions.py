@@ -39,3 +39,15 @@ def changes(wanted: Iterable[str], current: Iterable[str]) -> tuple[list[str], l
     """(regions added, regions removed) going from `current` to `wanted`, each sorted."""
     wanted_set, current_set = set(wanted), set(current)
     return sorted(wanted_set - current_set), sorted(current_set - wanted_set)
+
+
+def backend_notes(added: Iterable[str], removed: Iterable[str]) -> tuple[str, ...]:
+    """What a change of regions does to the backend service, and in which order (web-app and internal-api)."""
+    added, removed = list(added), list(removed)
+    notes = []
+    if added:
+        notes.append(f"adds the NEG of {', '.join(added)} as a backend, once the NEG exists")
+    if removed:
+        notes.append(f"removes the NEG of {', '.join(removed)} from its backends before that NEG and its service are "
+                     "deleted, so the load balancer always keeps a backend")
+    return tuple(notes)

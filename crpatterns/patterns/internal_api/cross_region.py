@@ -25,6 +25,7 @@ from typing import Any
 from crpatterns.engine.model import Desired, ObservedKey, Ownership, Ref, Scope, per_region
 from crpatterns.gcp.load_balancing import ACTIVE_ROLE, GLOBAL_PROXY_PURPOSE, active_proxy_subnet, same_ref
 from crpatterns.kinds.keys import KindKey
+from crpatterns.patterns import regions as regions_module
 from crpatterns.patterns.internal_api.desired import (
     creator,
     ip_in_range,
@@ -158,14 +159,7 @@ def backend_notes(spec: InternalApiSpec, facts: Facts) -> tuple[str, ...]:
     """What a change of regions does to the backend service, and in which order."""
     if not facts.lb_cross_region:
         return ()
-    added, removed = changes(spec.regions, facts.lb_regions)
-    notes = []
-    if added:
-        notes.append(f"adds the NEG of {', '.join(added)} as a backend, once the NEG exists")
-    if removed:
-        notes.append(f"removes the NEG of {', '.join(removed)} from its backends before that NEG and its service are "
-                     "deleted, so the load balancer always keeps a backend")
-    return tuple(notes)
+    return regions_module.backend_notes(*changes(spec.regions, facts.lb_regions))
 
 
 def region_changes(spec: InternalApiSpec, facts: Facts) -> tuple[dict[ObservedKey, str],

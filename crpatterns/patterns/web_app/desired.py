@@ -30,7 +30,7 @@ from crpatterns.kinds.keys import KindKey
 from crpatterns.patterns import failover
 from crpatterns.patterns.base import Intent
 from crpatterns.patterns.common import IAP_ACCESSOR_ROLE, INVOKER_ROLE, PUBLIC_MEMBERS, iap_agent
-from crpatterns.patterns.regions import changes, ordered, role
+from crpatterns.patterns.regions import backend_notes, changes, ordered, role
 from crpatterns.patterns.web_app.spec import Names, WebAppSpec
 
 MANAGED_OAUTH_NOTE = ("IAP uses the Google-managed OAuth client: only users inside your Google Cloud "
@@ -196,17 +196,6 @@ def removed_regions(spec: WebAppSpec, names: Names, removed: list[str]) -> dict[
     return reasons
 
 
-def backend_notes(added: list[str], removed: list[str]) -> tuple[str, ...]:
-    """What a change of regions does to the backend service, and in which order."""
-    notes = []
-    if added:
-        notes.append(f"adds the NEG of {', '.join(added)} as a backend, once the NEG exists")
-    if removed:
-        notes.append(f"removes the NEG of {', '.join(removed)} from its backends before that NEG and its service are "
-                     "deleted, so the load balancer always keeps a backend")
-    return tuple(notes)
-
-
 def backend_iap(spec: WebAppSpec) -> tuple[dict[str, Any], tuple[str, ...]]:
     """The backend service's IAP block and its note. With --failover IAP is on the Cloud Run services and off
     here (service health's limitation: docs/google-behaviour.md, "Cloud Run: readiness probes, minimum
@@ -248,7 +237,7 @@ def load_balancer(spec: WebAppSpec, names: Names, kept: list[dict[str, Any]], ad
         Desired("backend", KindKey.BACKEND_SERVICES, names.backend, global_,
                 {"loadBalancingScheme": "EXTERNAL_MANAGED", "protocol": "HTTPS",
                  "backends": [{"group": Ref(neg.role)} for neg in negs], "iap": iap},
-                notes=(*notes, *backend_notes(list(added), list(removed))), sensitive=("iap.oauth2ClientSecret",)),
+                notes=(*notes, *backend_notes(added, removed)), sensitive=("iap.oauth2ClientSecret",)),
         # Exactly one of defaultService, defaultUrlRedirect and defaultRouteAction (discovery compute.v1
         # UrlMap.defaultService): a redirect set behind the tool's back is cleared.
         Desired("url-map", KindKey.URL_MAPS, names.url_map, global_,
