@@ -140,3 +140,22 @@ def test_three_regions_with_failover_then_a_region_not_ready_then_without_failov
     (backend,) = inventory_items(emulator, "global/backendServices")
     assert backend["iap"]["enabled"] is True
     assert run(*status("us-central1")).exit_code == 0
+
+
+def test_a_destroy_interrupted_after_the_backend_service_finishes_with_every_region_named(emulator: Any,
+                                                                                      monkeypatch: Any) -> None:
+    monkeypatch.setattr("crpatterns.gcp.retry.BASE_DELAY", 0.01)  # the 503s are retried quickly
+    assert run(*create(TWO, "--yes")).exit_code == 0
+    # The first destroy stops once the load balancer is gone: the service of us-east1 is left, and nothing
+    # global points there any more.
+    emulator.fault(method="DELETE", path="/locations/us-east1/services/hello$", status=503, count=30)
+    first = run("web-app", "destroy", "hello", "--region", "us-central1", "--project", PROJECT, "--yes")
+    assert first.exit_code == 1, first
+    emulator.clear_faults()
+    assert sorted(services(emulator)) == ["us-east1"]
+    assert not inventory_items(emulator, "global/backendServices")
+    both = ["web-app", "destroy", "hello", "--region", "us-central1", "--region", "us-east1", "--project", PROJECT,
+            "--yes"]
+    finished = run(*both)
+    assert finished.exit_code == 0, finished
+    assert services(emulator) == {} and marked(emulator, "hello") == []
