@@ -116,6 +116,17 @@ PATTERNS: dict[str, dict[str, Any]] = {
                    "default", "--subnet", "default", "--invoker",
                    "serviceAccount:frontend@demo-project.iam.gserviceaccount.com", "--project", "demo-project"],
     },
+    "web-app-3-regions": {
+        "create": ["web-app", "create", "bench", "--image", IMAGE, "--region", "us-central1", "--region", "us-east1",
+                   "--region", "europe-west1", "--domain", "bench.example.com", "--member",
+                   "group:staff@example.com", "--project", "demo-project"],
+    },
+    "internal-api-3-regions": {
+        "create": ["internal-api", "create", "bench", "--image", IMAGE, "--region", "us-central1", "--region",
+                   "us-east1", "--region", "europe-west1", "--network", "default", "--subnet", "default",
+                   "--invoker", "serviceAccount:frontend@demo-project.iam.gserviceaccount.com", "--project",
+                   "demo-project"],
+    },
     "shared-vpc": {
         "setup": "xpn",
         "create": ["shared-vpc", "enable", "bench", "--image", IMAGE, "--region", "us-central1", "--host-project",

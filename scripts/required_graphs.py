@@ -104,8 +104,50 @@ SHARED_VPC = {
                   subnet=WORKLOAD_PGA),
 }
 
-GRAPHS: dict[str, dict[str, Node]] = {"web-app": WEB_APP, "internal-api": INTERNAL_API, "shared-vpc": SHARED_VPC}
-DROPPED = {"web-app": {"neg -> service": NO_NEG_EDGE}, "internal-api": {"neg -> service": NO_NEG_EDGE}}
+THREE_REGIONS = ("us-central1", "us-east1", "europe-west1")
+
+
+def web_app_in(regions: tuple[str, ...]) -> dict[str, Node]:
+    """web-app in several regions (https://cloud.google.com/run/docs/multiple-regions): a service, its
+    invoker grant and a NEG per region; the one backend service takes every NEG."""
+    graph = {name: node for name, node in WEB_APP.items() if name not in ("service", "invoker", "neg", "backend")}
+    for region in regions:
+        graph[f"service@{region}"] = op(RUN_CREATE)
+        graph[f"invoker@{region}"] = binding(RUN_SET_IAM, "serviceusage.services.generateServiceIdentity",
+                                             **{f"service@{region}": RUN_IAM_NEEDS_SERVICE})
+        graph[f"neg@{region}"] = op("compute.regionNetworkEndpointGroups.insert")
+    graph["backend"] = op("compute.backendServices.insert", **{f"neg@{r}": RESOURCE_NOT_READY for r in regions})
+    return graph
+
+
+CROSS_REGION_PROXY_SUBNET = ("a cross-region internal forwarding rule needs an ACTIVE GLOBAL_MANAGED_PROXY subnet "
+                             "in its region (https://cloud.google.com/load-balancing/docs/l7-internal/"
+                             "setting-up-l7-cross-reg-serverless; docs/google-behaviour.md)")
+
+
+def internal_api_in(regions: tuple[str, ...]) -> dict[str, Node]:
+    """internal-api in several regions: a cross-region internal Application Load Balancer (global backend
+    service, URL map and HTTP proxy; per region a service, NEG, proxy-only subnet and forwarding rule)."""
+    graph: dict[str, Node] = {}
+    for region in regions:
+        graph[f"proxy-subnet@{region}"] = op("compute.subnetworks.insert")
+        graph[f"service@{region}"] = op(RUN_CREATE)
+        graph[f"invoker@{region}"] = binding(RUN_SET_IAM, **{f"service@{region}": RUN_IAM_NEEDS_SERVICE})
+        graph[f"neg@{region}"] = op("compute.regionNetworkEndpointGroups.insert")
+    graph["backend"] = op("compute.backendServices.insert", **{f"neg@{r}": RESOURCE_NOT_READY for r in regions})
+    graph["url-map"] = op("compute.urlMaps.insert", backend=RESOURCE_NOT_READY)
+    graph["http-proxy"] = op("compute.targetHttpProxies.insert", **{"url-map": RESOURCE_NOT_READY})
+    for region in regions:
+        graph[f"rule@{region}"] = op("compute.globalForwardingRules.insert", **{
+            "http-proxy": RESOURCE_NOT_READY, f"proxy-subnet@{region}": CROSS_REGION_PROXY_SUBNET})
+    return graph
+
+
+GRAPHS: dict[str, dict[str, Node]] = {
+    "web-app": WEB_APP, "internal-api": INTERNAL_API, "shared-vpc": SHARED_VPC,
+    "web-app-3-regions": web_app_in(THREE_REGIONS), "internal-api-3-regions": internal_api_in(THREE_REGIONS),
+}
+DROPPED = {name: {"neg -> service": NO_NEG_EDGE} for name in GRAPHS if name != "shared-vpc"}
 
 
 def as_document(pattern: str) -> dict[str, object]:
