@@ -65,6 +65,21 @@ def run_step(step: Step, kinds: Mapping[str, KindWriter]) -> None:
         kind.delete(step.actual)
 
 
+def chain_heights(plan: Plan) -> list[int]:
+    """For each step, how many operations the longest chain starting at it holds (itself included): the
+    steps that depend on it, on them, and so on. No-ops count for nothing."""
+    dependents: dict[int, list[int]] = {}
+    for index, step in enumerate(plan.steps):
+        for before in step.depends_on:
+            dependents.setdefault(before, []).append(index)
+    order = list(TopologicalSorter({i: s.depends_on for i, s in enumerate(plan.steps)}).static_order())
+    height = [0] * len(plan.steps)
+    for index in reversed(order):
+        own = 0 if plan.steps[index].action is Action.NOOP else 1
+        height[index] = own + max((height[after] for after in dependents.get(index, [])), default=0)
+    return height
+
+
 def apply(plan: Plan, kinds: Mapping[str, KindWriter], parallelism: int, progress: Progress) -> ApplyResult:
     started_at = time.perf_counter()
     steps = plan.steps
@@ -73,6 +88,7 @@ def apply(plan: Plan, kinds: Mapping[str, KindWriter], parallelism: int, progres
     result = ApplyResult()
     failed: dict[int, int] = {}  # step -> the failed step that stops it (itself when it failed)
     waiting: list[int] = []
+    height = chain_heights(plan)
     running: dict[Future[Any], tuple[int, float]] = {}
 
     def release(ready: tuple[int, ...]) -> None:
@@ -88,7 +104,10 @@ def apply(plan: Plan, kinds: Mapping[str, KindWriter], parallelism: int, progres
                 graph.done(index)
             else:
                 waiting.append(index)
-        waiting.sort()  # the plan's order among steps ready at once
+        # Among steps ready at once, the one with the longest chain of steps still to follow it starts
+        # first (critical path first: with more ready steps than --parallelism, a step the rest of the
+        # plan waits on must not queue behind one nothing waits on); ties keep the plan's order.
+        waiting.sort(key=lambda i: (-height[i], i))
 
     with ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="apply") as pool:
         while True:
