@@ -310,8 +310,8 @@ def forwarding_rule(spec: InternalApiSpec, facts: Facts, proxy_role: str, pinned
         body["IPAddress"] = now["IPAddress"]  # a replacement gets the same ephemeral IP back
     elif now is not None and held_by_own_address(spec, facts, now):
         # --ip dropped: the reserved address can go only once no rule uses it, so the rule is re-created
-        # with an ephemeral IP and the address deleted after it. (That Google reads an empty IPAddress as
-        # "allocate one", like an absent one: UNCONFIRMED.)
+        # with an ephemeral IP and the address deleted after it. The empty string is proto3's default, which
+        # the client library leaves out of the request: Google sees no IPAddress and allocates one.
         body["IPAddress"] = ""
         notes.append(f"--ip dropped: the rule is re-created with an ephemeral IP and the reserved address "
                      f"{now['IPAddress']} is released")
