@@ -105,26 +105,27 @@ def candidates() -> list[Candidate]:
     return found
 
 
-def docs_table(page: Path = DOCS_PAGE) -> dict[str, tuple[str, str]]:
-    """`Schema.field` -> (status, why) from the docs table: rows `| Schema.field | status | why |`."""
+def table_rows(page: Path, heading: str) -> list[tuple[list[str], str, str]]:
+    """The coverage table under `heading`: (the field keys a row names, its status, why)."""
     text = page.read_text()
-    if TABLE_HEADING not in text:
-        return {}
-    start = text.index(TABLE_HEADING)
-    rows: dict[str, tuple[str, str]] = {}
-    for line in text[start:].splitlines()[1:]:
+    if heading not in text:
+        return []
+    rows = []
+    for line in text[text.index(heading):].splitlines()[1:]:
         if line.startswith("#"):
             break
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if len(cells) >= 3 and cells[1] in STATUSES:
-            for key in cells[0].replace("`", "").split(","):
-                rows[key.strip()] = (cells[1], cells[2])
+            rows.append(([key.strip() for key in cells[0].replace("`", "").split(",")], cells[1], cells[2]))
     return rows
 
 
-def main(argv: list[str]) -> int:
-    found = candidates()
-    table = docs_table()
+def docs_table(page: Path = DOCS_PAGE) -> dict[str, tuple[str, str]]:
+    return {key: (status, why) for keys, status, why in table_rows(page, TABLE_HEADING) for key in keys}
+
+
+def report(found: list, table: dict[str, tuple[str, str]], argv: list[str]) -> int:
+    """Prints each candidate with its status in the table (--totals: the counts; --missing: the gaps)."""
     if "--totals" in argv:
         counts = Counter(table.get(c.key, ("missing", ""))[0] for c in found)
         print(f"{len(found)} candidates: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
@@ -137,6 +138,10 @@ def main(argv: list[str]) -> int:
         for sentence in candidate.sentences:
             print(f"    {sentence}")
     return 0
+
+
+def main(argv: list[str]) -> int:
+    return report(candidates(), docs_table(), argv)
 
 
 if __name__ == "__main__":

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import re
 import sys
-from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from crpatterns.emulator.core import discovery
+from tests.emulator.discovery_rules import report, table_rows
 
 DOCS = ("run.v2", "iap.v1", "cloudresourcemanager.v1", "cloudresourcemanager.v3", "serviceusage.v1",
         "serviceusage.v1beta1")
@@ -37,7 +37,6 @@ RULE_WORDS = re.compile(
     r"valid values|format|DNS_LABEL|RFC 1035|RFC 1123|characters|defaults? to)\b",
     re.IGNORECASE,
 )
-STATUSES = ("enforced", "n/a", "left")
 
 
 @dataclass(frozen=True)
@@ -113,37 +112,17 @@ def candidates() -> list[Candidate]:
 def docs_table(page: Path = DOCS_PAGE) -> dict[str, tuple[str, str]]:
     """`doc Schema.field` -> (status, why) from rows `| doc Schema.field[, ...] | status | why |`; a row may
     name several fields, and `DOC1/DOC2 Schema.field` names the field in each document."""
-    text = page.read_text()
-    if TABLE_HEADING not in text:
-        return {}
     rows: dict[str, tuple[str, str]] = {}
-    for line in text[text.index(TABLE_HEADING):].splitlines()[1:]:
-        if line.startswith("#"):
-            break
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) >= 3 and cells[1] in STATUSES:
-            for key in cells[0].replace("`", "").split(","):
-                docs, _, field = key.strip().partition(" ")
-                for doc in docs.split("/"):
-                    rows[f"{doc} {field}"] = (cells[1], cells[2])
+    for keys, status, why in table_rows(page, TABLE_HEADING):
+        for key in keys:
+            docs, _, field = key.partition(" ")
+            for doc in docs.split("/"):
+                rows[f"{doc} {field}"] = (status, why)
     return rows
 
 
 def main(argv: list[str]) -> int:
-    found = candidates()
-    table = docs_table()
-    if "--totals" in argv:
-        counts = Counter(table.get(c.key, ("missing", ""))[0] for c in found)
-        print(f"{len(found)} candidates: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-        return 0
-    for candidate in found:
-        status, why = table.get(candidate.key, ("MISSING", ""))
-        if "--missing" in argv and status != "MISSING":
-            continue
-        print(f"{candidate.key}: {status}{' - ' + why if why else ''}")
-        for sentence in candidate.sentences:
-            print(f"    {sentence}")
-    return 0
+    return report(candidates(), docs_table(), argv)
 
 
 if __name__ == "__main__":
