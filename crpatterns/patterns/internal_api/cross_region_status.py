@@ -90,9 +90,7 @@ def url(ip: str) -> str:
 
 
 def call_example(report: dict[str, Any], ip: str) -> str:
-    if report.get("invokerIamDisabled"):
-        return f"curl {url(ip)}"
-    return f'curl -H "Authorization: Bearer $(gcloud auth print-identity-token)" {url(ip)}'
+    return curl(url(ip), bool(report.get("invokerIamDisabled")))
 
 
 def findings(name: str, report: dict[str, Any]) -> list[str]:
@@ -161,9 +159,18 @@ def text_lines(report: dict[str, Any]) -> list[str]:
                      f"{report['network']}, subnet {address['subnet']}{who})")
     if report.get("call"):
         lines.append(f"call it from the VPC: {report['call']}")
-    lines.append(f"ingress: {report['ingress']}")
-    if report.get("invokerIamDisabled"):
-        lines.append("invokers: IAM check off (invokerIamDisabled)")
-    else:
-        lines.append(f"invokers: {', '.join(report.get('invokers', [])) or '(none)'}")
-    return lines + region_lines(report["regions"])
+    return lines + access_lines(report) + region_lines(report["regions"])
+
+
+def access_lines(report: dict[str, Any]) -> list[str]:
+    """Who may call the API, in one region or several: its ingress and its invokers (or the check off)."""
+    invokers = ("IAM check off (invokerIamDisabled)" if report.get("invokerIamDisabled")
+                else ", ".join(report.get("invokers", [])) or "(none)")
+    return [f"ingress: {report['ingress']}", f"invokers: {invokers}"]
+
+
+def curl(url: str, invoker_iam_disabled: bool) -> str:
+    """The call from a VM in the VPC: with an identity token unless the IAM check is off."""
+    if invoker_iam_disabled:
+        return f"curl {url}"
+    return f'curl -H "Authorization: Bearer $(gcloud auth print-identity-token)" {url}'

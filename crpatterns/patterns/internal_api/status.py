@@ -86,9 +86,7 @@ def url(report: dict[str, Any]) -> str:
 
 def call_example(report: dict[str, Any]) -> str:
     """How to call the API from a VM in the VPC (from another region only with global access)."""
-    if report.get("invokerIamDisabled"):
-        return f"curl {url(report)}"
-    return f'curl -H "Authorization: Bearer $(gcloud auth print-identity-token)" {url(report)}'
+    return cross_region_status.curl(url(report), bool(report.get("invokerIamDisabled")))
 
 
 def findings(name: str, region: str, report: dict[str, Any]) -> list[str]:
@@ -180,10 +178,5 @@ def text_lines(report: dict[str, Any]) -> list[str]:
             who = "created by this app" if proxy["createdByThisApp"] else "shared, not created by this app"
             lines.append(f"proxy-only subnet: {proxy['name']} ({proxy['range']}, {who})")
         lines.append(f"call it from the VPC: {report['call']}")
-    lines.append(f"ingress: {report['ingress']}")
-    if report.get("invokerIamDisabled"):
-        lines.append("invokers: IAM check off (invokerIamDisabled)")
-    else:
-        lines.append(f"invokers: {', '.join(report.get('invokers', [])) or '(none)'}")
-    return lines
+    return lines + cross_region_status.access_lines(report)
 
