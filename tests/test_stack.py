@@ -68,6 +68,8 @@ def test_a_stack_of_three_patterns_saved_applied_replanned_and_pruned(emulator: 
     applied = run("apply", saved)
     assert applied.exit_code == 0, applied
     assert services(emulator) == ["hello", "orders", "payments"]
+    # Each app's outputs, as a single create prints them (stderr: stdout is not a terminal here).
+    assert "hello.example.com" in applied.stderr and "curl" in applied.stderr
     again = run("plan", "-f", stack, "--detailed-exitcode")
     assert again.exit_code == 0, again
     assert "(0 of 3 apps change)" in again.stdout

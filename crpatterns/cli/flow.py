@@ -44,29 +44,30 @@ def execute(common: Common, pattern: Pattern, spec: Spec) -> int:
             return ExitCode.CHANGES_PENDING
         return ExitCode.OK
     if not plan.has_changes:
-        outputs = _outputs(console, session, pattern, spec)
+        outputs = app_outputs(console, session, pattern, spec)
         if common.format == "json":
             _print_json(console, plan, _with_outputs({}, outputs))
-        _show_outputs(common, console, outputs)
+        show_outputs(common, console, outputs)
         return ExitCode.OK
     if not common.yes and not _confirmed(common, console, plan):
         return ExitCode.ERROR
     result = _apply(common, console, session, plan)
-    outputs = _outputs(console, session.refreshed(), pattern, spec) if result.ok else None
+    outputs = app_outputs(console, session.refreshed(), pattern, spec) if result.ok else None
     if common.format == "json":
         from crpatterns.render.result import result_json
 
         _print_json(console, plan, _with_outputs({"result": result_json(result)}, outputs))
-    _show_outputs(common, console, outputs)
+    show_outputs(common, console, outputs)
     return ExitCode.OK if result.ok else ExitCode.ERROR
 
 
-def _outputs(console: Console, session: Session, pattern: Pattern, spec: Spec) -> Outputs | None:
+def app_outputs(console: Console, session: Session, pattern: Pattern, spec: Spec) -> Outputs | None:
     """What the app's users need now (addresses, URLs, DNS records, how to call it), read afresh; None
     after a destroy. A failed read is said, not fatal: the apply itself succeeded."""
     if isinstance(spec, Teardown):
         return None
-    target = Teardown(name=spec.name, region=spec.region, project=spec.project, project_number=spec.project_number)
+    target = Teardown(name=spec.name, region=spec.region, other_regions=spec.other_regions, project=spec.project,
+                      project_number=spec.project_number)
     try:
         return pattern.outputs(session, target)
     except CrpatternsError as error:
@@ -79,7 +80,7 @@ def _with_outputs(extra: dict[str, Any], outputs: Outputs | None) -> dict[str, A
     return {**extra, "outputs": outputs.to_json()} if outputs is not None else extra
 
 
-def _show_outputs(common: Common, console: Console, outputs: Outputs | None) -> None:
+def show_outputs(common: Common, console: Console, outputs: Outputs | None) -> None:
     """Outputs as text, always: with the plan on stdout when it is a terminal, else on stderr, so a
     pipeline's stdout holds only the plan (or the JSON document, which carries them as `outputs`)."""
     lines = outputs.lines() if outputs is not None else []

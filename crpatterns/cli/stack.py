@@ -180,7 +180,9 @@ def show(common: Any, console: Any, file: str, session: Any, plans: list[AppPlan
     from crpatterns.render.plan_text import render
 
     if common.format == "json":
-        console.data(dumps({"formatVersion": 1, "stack": file, "project": session.project,
+        from crpatterns.render.plan_json import FORMAT_VERSION
+
+        console.data(dumps({"formatVersion": FORMAT_VERSION, "stack": file, "project": session.project,
                             "apps": [{**plan_document(p.plan), **({"pruned": True} if p.pruned else {})}
                                      for p in plans],
                             "summary": summary(plans), **extra}))
@@ -336,19 +338,45 @@ def shared_prerequisite(step: Any) -> tuple[Any, ...] | None:
 
 
 def apply_plans(common: Any, console: Any, session: Any, plans: list[AppPlan]) -> int:
+    from crpatterns.cli.flow import show_outputs
     from crpatterns.cli.progress import progress_for
     from crpatterns.engine.executor import apply
-    from crpatterns.render.plan_json import dumps
+    from crpatterns.render.plan_json import FORMAT_VERSION, dumps
     from crpatterns.render.result import result_json, result_lines
 
     whole = merged(session.project, plans)
     with progress_for(console) as progress:
         result = apply(whole, session.writers, common.parallelism, progress)
+    outputs = stack_outputs(console, session.refreshed(), plans) if result.ok else {}
     if common.format == "json":
-        console.data(dumps({"formatVersion": 1, "project": session.project, "result": result_json(result)}))
+        console.data(dumps({"formatVersion": FORMAT_VERSION, "project": session.project,
+                            "result": result_json(result),
+                            "outputs": {key: found.to_json() for key, found in outputs.items()}}))
     for line in result_lines(result):
         console.say(line)
+    for found in outputs.values():
+        show_outputs(common, console, found)
     return ExitCode.OK if result.ok else ExitCode.ERROR
+
+
+def stack_outputs(console: Any, session: Any, plans: list[AppPlan]) -> dict[str, Any]:
+    """Each app's outputs after the apply (`PATTERN NAME` -> Outputs), as a single create prints them."""
+    from crpatterns.cli.flow import app_outputs
+    from crpatterns.kinds.keys import KindKey
+    from crpatterns.patterns.base import Spec
+    from crpatterns.patterns.registry import get
+
+    found = {}
+    for app in plans:
+        regions = sorted({s.scope.region for s in app.plan.steps if s.kind == KindKey.RUN_SERVICES and s.scope.region})
+        if app.pruned or not regions:
+            continue
+        where = Spec(name=app.name, region=regions[0], other_regions=tuple(regions[1:]), project=session.project,
+                     project_number=session.number)
+        outputs = app_outputs(console, session, get(app.pattern), where)
+        if outputs is not None:
+            found[f"{app.pattern} {app.name}"] = outputs
+    return found
 
 
 def session_for_saved(common: Any, console: Any, document: dict[str, Any], path: str) -> Any:
