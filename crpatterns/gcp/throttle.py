@@ -21,6 +21,7 @@ QUOTA_PATIENCE_SECONDS = 600.0
 QUOTA_REASONS = ("rateLimitExceeded", "userRateLimitExceeded", "RATE_LIMIT_EXCEEDED", "RESOURCE_EXHAUSTED",
                  "CONCURRENT_OPERATIONS_QUOTA_EXCEEDED", "Quota exceeded")
 UNLIMITED = 1 << 16
+DECREASE_INTERVAL_SECONDS = 1.0
 
 
 def is_quota(error: BaseException) -> bool:
@@ -41,6 +42,7 @@ class Throttle:
         self.last_success = time.monotonic()
         self.quota_answers = 0
         self.lowest_limit = UNLIMITED
+        self._last_decrease = 0.0
         self._held = threading.local()  # a call made while holding a slot (an operation's wait) needs none
 
     @contextmanager
@@ -74,8 +76,15 @@ class Throttle:
                 self._condition.notify()
 
     def throttled(self) -> None:
+        """A quota answer: halve the calls in flight, once per DECREASE_INTERVAL_SECONDS (the calls that were
+        in flight together answer together; counting each would collapse the run to one call at a time,
+        as TCP halves its window once per round trip, not once per lost packet)."""
         with self._condition:
             self.quota_answers += 1
+            now = time.monotonic()
+            if now - self._last_decrease < DECREASE_INTERVAL_SECONDS:
+                return
+            self._last_decrease = now
             self._limit = max(1.0, min(self._limit, float(self._in_flight + 1)) / 2)
             self.lowest_limit = min(self.lowest_limit, int(self._limit))
 
