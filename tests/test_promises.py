@@ -331,3 +331,28 @@ def test_a_global_access_change_keeps_the_rules_ip_whatever_happens_between_dele
     assert "No changes." in run(*api("orders", "--global-access", "--yes")).stdout
     assert run(*api_destroy("orders")).exit_code == 0
     assert not [a for a in inventory_items(emulator, "regions/addresses") if a["name"].startswith("orders")]
+
+
+def test_shared_vpc_never_changes_a_service_another_pattern_made(emulator: Any) -> None:
+    assert run(*create("--yes")).exit_code == 0
+    enable_xpn_host(emulator)
+    emulator.clear_requests()
+    refused = run("shared-vpc", "enable", "hello", "--region", REGION, "--host-project", "demo-host", "--network",
+                  "default", "--subnet", "default", "--attach", "--project", PROJECT, "--yes")
+    assert refused.exit_code == 1, refused
+    assert "belongs to crpatterns web-app app 'hello'" in refused.stderr
+    assert emulator.mutating_requests() == []
+
+
+def test_adopting_never_deletes_what_crpatterns_did_not_create(emulator: Any) -> None:
+    answer, body = emulator.call("POST", f"compute/v1/projects/{PROJECT}/regions/{REGION}/networkEndpointGroups", {
+        "name": "orders-neg", "networkEndpointType": "SERVERLESS", "description": "made by the platform team",
+        "cloudRun": {"service": "someone-elses-service"}})
+    assert answer == 200, body
+    emulator.clear_requests()
+    adopted = run(*api("orders", "--adopt", "--yes"))
+    assert adopted.exit_code == 1, adopted
+    assert "exists outside crpatterns and differs in cloudRun" in adopted.stderr
+    assert "adopting it would delete it" in adopted.stderr
+    assert emulator.mutating_requests() == []
+    assert [n["name"] for n in inventory_items(emulator, "regions/networkEndpointGroups")] == ["orders-neg"]

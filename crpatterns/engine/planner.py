@@ -194,6 +194,14 @@ class _Planner:
             )
             return
         changes = list(kind.diff(body, current.body))
+        if adopted and any(c.forces_replace for c in changes if c.field != kind.marker_in):
+            # Replacing would delete a resource crpatterns did not create: adopting never does that.
+            fields = ", ".join(sorted({c.field for c in changes if c.forces_replace and c.field != kind.marker_in}))
+            self.errors.append(f"{kind.key} {d.name} ({d.scope}) exists outside crpatterns and differs in {fields}, "
+                               "which Google fixes at creation: adopting it would delete it. Choose another name, "
+                               "or delete it yourself first.")
+            self.final[d.role] = (d.scope, d.name)
+            return
         if adopted and not kind.marker_mutable:
             # Adopting marks the resource where Google lets the marker change in place; where it cannot
             # (a description Google fixes at creation), the resource is taken as it is, unmarked.
@@ -215,15 +223,15 @@ class _Planner:
                      notes=notes)
             )
             return
-        self.plan_replace(d, kind, body, current, tuple(changes))
+        self.plan_replace(d, kind, body, current, tuple(changes), notes)
 
     def plan_replace(self, d: Desired, kind: KindView, body: dict[str, Any], current: Actual,
-                     changes: tuple[Change, ...]) -> None:
+                     changes: tuple[Change, ...], notes: tuple[str, ...]) -> None:
         if kind.replace_strategy is ReplaceStrategy.DELETE_BEFORE_CREATE and current.scope == d.scope:
             self.final[d.role] = (d.scope, current.name)
             self.step_of_role[d.role] = self.add(
                 Step(Action.REPLACE, d.kind, current.name, d.scope, d.role, changes, d, current, body,
-                     notes=d.notes, strategy=ReplaceStrategy.DELETE_BEFORE_CREATE)
+                     notes=notes, strategy=ReplaceStrategy.DELETE_BEFORE_CREATE)
             )
             return
         taken = current.scope == d.scope and current.name == d.name
@@ -232,7 +240,7 @@ class _Planner:
             new_name = replacement_name(d.name, body)
         self.final[d.role] = (d.scope, new_name)
         index = self.add(
-            Step(Action.REPLACE, d.kind, new_name, d.scope, d.role, changes, d, current, body, notes=d.notes,
+            Step(Action.REPLACE, d.kind, new_name, d.scope, d.role, changes, d, current, body, notes=notes,
                  strategy=ReplaceStrategy.CREATE_BEFORE_DESTROY)
         )
         self.step_of_role[d.role] = index
@@ -303,6 +311,8 @@ class _Planner:
         """Dependencies between steps: creations after what they reference; deletions after whatever
         still references the resource has been re-pointed or deleted."""
         for index, old in self.replaced_old:
+            if old.app is None:
+                continue  # never deleted: crpatterns did not create it (adopting refuses what would need it)
             if (old.kind, old.scope, old.name) in self.observation.keep:
                 continue  # the pattern keeps the old one for now (a certificate still serving): plan_leftovers says why
             hidden = Step(Action.DELETE, old.kind, old.name, old.scope, old.role, (), None, old, hidden=True,

@@ -113,8 +113,12 @@ def test_a_service_the_tool_created_stays_owned() -> None:
     labels = {"managed-by": "crpatterns", "crpatterns-app": "api", "crpatterns-pattern": "shared-vpc",
               "crpatterns-role": "service"}
     assert by_role(pattern.enable(spec(), host(), existing(labels=labels)))["service"].ownership is Ownership.OWNED
+    # Another pattern's service belongs to it: shared-vpc refuses it, naming the owner (issue 11).
     other = {**labels, "crpatterns-pattern": "web-app"}
-    assert by_role(pattern.enable(spec(), host(), existing(labels=other)))["service"].ownership is Ownership.SHARED
+    with pytest.raises(PlanError, match="belongs to crpatterns web-app app 'api'"):
+        pattern.enable(spec(), host(), existing(labels=other))
+    # A service nobody's crpatterns mark claims is changed as a shared one.
+    assert by_role(pattern.enable(spec(), host(), existing()))["service"].ownership is Ownership.SHARED
 
 
 @pytest.mark.parametrize(("facts", "service", "words"), [

@@ -98,6 +98,7 @@ def enable(spec: EnableSpec, host: HostFacts, service: dict[str, Any] | None) ->
     if service is None and not spec.image:
         raise PlanError(f"Cloud Run service {spec.name} does not exist in {spec.region} of project {spec.project}. "
                         "Pass --image to create it, or check the name, --region and --project.")
+    refuse_another_patterns(spec, service)
     warnings: list[str] = []
     if service is not None and spec.image:
         current = ((service.get("template") or {}).get("containers") or [{}])[0].get("image")
@@ -133,6 +134,16 @@ def enable(spec: EnableSpec, host: HostFacts, service: dict[str, Any] | None) ->
          "refusedMembers": list(PUBLIC_MEMBERS)},
         ownership=Ownership.BINDING, depends_on=("service",)))
     return Intent(resources, warnings)
+
+
+def refuse_another_patterns(spec: EnableSpec, service: dict[str, Any] | None) -> None:
+    """A service another crpatterns pattern (or app) made belongs to it: shared-vpc changes a service it did
+    not create only when no crpatterns mark claims it (issue 11: ownership is per pattern, not per name).
+    The two patterns would otherwise undo each other's ingress on every run."""
+    marker = ownership.from_labels((service or {}).get("labels"))
+    if marker is not None and marker[:2] != (spec.name, PATTERN_NAME):
+        raise PlanError(f"Cloud Run service {spec.name} ({spec.region}) belongs to crpatterns {marker[1]} app "
+                        f"{marker[0]!r}; shared-vpc never changes what another pattern made. Choose another service.")
 
 
 def _service(spec: EnableSpec, service: dict[str, Any] | None, added: set[Grant]) -> Desired:
