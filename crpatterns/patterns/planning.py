@@ -23,8 +23,11 @@ def plan_spec(session: Session, pattern: Pattern, spec: Spec, adopt: bool = Fals
     observation.after.update(intent.delete_after)
     for (kind, scope, name), reason in intent.release.items():
         body = session.kinds[kind].read(scope, name)
-        if body is not None:
-            observation.released.append((session.kinds[kind].to_actual(scope, body), reason))
+        actual = session.kinds[kind].to_actual(scope, body) if body is not None else None
+        # Only what this pattern made (for another app) is ever released: never an unmarked resource, nor
+        # another pattern's, whatever the key says.
+        if actual is not None and actual.app is not None and actual.pattern == pattern.name:
+            observation.released.append((actual, reason))
     plan = make_plan(pattern.name, spec.name, session.project, intent.desired, observation, session.kinds,
                      adopt=adopt)
     plan.warnings.extend(intent.warnings)

@@ -73,6 +73,19 @@ def test_a_host_proxy_only_subnet_this_app_made_is_kept():
     assert intent.projects == ("front", "host") and intent.release == {}
 
 
+def test_an_orphaned_proxy_only_subnet_is_released_in_the_frontends_project():
+    """The last app on another app's proxy-only subnet deletes it where it is: in the frontend's project."""
+    orphan = {**PROXY, "network": "projects/front/global/networks/shared",
+              "description": "managed-by=crpatterns app=gone pattern=internal-api role=proxy-subnet"}
+    rule = {"name": "api-rule", "region": f"regions/{R}", "network": "projects/front/global/networks/shared",
+            "loadBalancingScheme": "INTERNAL_MANAGED",
+            "labels": {"managed-by": "crpatterns", "crpatterns-app": "api", "crpatterns-pattern": "internal-api"}}
+    found = Facts(all_subnets=(orphan,), rules=(rule,), service={"annotations": {
+        projects.PROJECTS_ANNOTATION: "frontend=front"}})
+    intent = projects.place_teardown("api", "app", found, desired.decide_teardown("api", "app", found))
+    assert list(intent.release) == [(KindKey.SUBNETWORKS, Scope("front", R), "proxy")]
+
+
 @pytest.mark.parametrize(("found", "subnets", "words"), [
     (ProjectFacts(host_status="UNSPECIFIED_XPN_PROJECT_STATUS"), (SUBNET, PROXY), "is not a Shared VPC host"),
     (ProjectFacts(host_status="HOST", attached_to="other"), (SUBNET, PROXY), "attached to the Shared VPC host other"),

@@ -230,8 +230,12 @@ def _in_host(keep: dict[ObservedKey, str], where: Where, facts: Facts, app: str)
 
 
 def _released(release: dict[ObservedKey, str], where: Where) -> dict[ObservedKey, str]:
-    """Another app's orphaned proxy-only subnet is never released in a Shared VPC host (see the decisions)."""
-    return {} if where.shared_vpc else release
+    """Another app's orphaned proxy-only subnet is the network's: its key names the network's project (the
+    frontend's, with --frontend-project). It is never released in a Shared VPC host (see the decisions)."""
+    if where.shared_vpc:
+        return {}
+    return {(kind, Scope(where.network, scope.region) if kind == KindKey.SUBNETWORKS else scope, name): reason
+            for (kind, scope, name), reason in release.items()}
 
 
 def _creator(body: dict[str, Any]) -> tuple[str, str, str] | None:
