@@ -190,3 +190,19 @@ def test_a_stack_under_429_on_every_third_call_converges_in_one_process(emulator
     emulator.clear_requests()
     assert "(0 of 10 apps change)" in run("plan", "-f", stack).stdout
     assert emulator.mutating_requests() == []
+
+
+def test_pruning_an_app_keeps_the_proxy_only_subnet_a_staying_app_runs_on(emulator: Any, tmp_path: Path) -> None:
+    head = "project: demo-project\ndefaults:\n  region: us-central1\n  image: " + IMAGE + \
+        "\n  network: default\n  subnet: default\n  no-invoker-iam: true\napps:\n"
+    both = write(tmp_path, head + "  - name: orders\n    pattern: internal-api\n", "first.yaml")
+    assert run("apply", "-f", both, "--yes").exit_code == 0  # orders makes the proxy-only subnet
+    only_billing = write(tmp_path, head + "  - name: billing\n    pattern: internal-api\n", "second.yaml")
+    saved = str(tmp_path / "plan.json")
+    planned = run("plan", "-f", only_billing, "--prune", "--out", saved)
+    assert planned.exit_code == 0 and "kept: app 'billing' of this stack runs on it" in planned.stdout, planned
+    applied = run("apply", saved)
+    assert applied.exit_code == 0, applied
+    assert [r["name"] for r in inventory_items(emulator, "regions/forwardingRules")] == ["billing-rule"]
+    assert [s["name"] for s in inventory_items(emulator, "regions/subnetworks")
+            if s.get("purpose") == "REGIONAL_MANAGED_PROXY"] == ["orders-proxy-only"]

@@ -157,6 +157,7 @@ def plan_stack(common: Any, console: Any, file: str, prune: bool) -> tuple[Any, 
     with ThreadPoolExecutor(max_workers=max(1, min(common.parallelism, len(work) or 1)),
                             thread_name_prefix="app") as pool:
         plans = list(pool.map(plan_one, work))
+    keep_what_others_use(plans)
     return session, plans
 
 
@@ -319,6 +320,23 @@ def merged(project: str, plans: list[AppPlan]) -> Any:
     for step in whole.steps:
         step.depends_on = tuple(sorted({moved.get(d, d) for d in step.depends_on}))
     return whole
+
+
+def keep_what_others_use(plans: list[AppPlan]) -> None:
+    """An app that goes (--prune) never deletes what another app of the stack runs on: a proxy-only subnet
+    the leaving app made and a staying app reuses stays (the staying app's last destroy releases it)."""
+    from crpatterns.engine.model import Action, Ownership
+
+    used: dict[tuple[Any, ...], str] = {}
+    for app in plans:
+        for step in app.plan.steps:
+            if step.desired is not None and step.desired.ownership is Ownership.EXTERNAL:
+                used[(step.kind, step.scope, step.name)] = app.name
+    for step in (step for app in plans for step in app.plan.steps):
+        user = used.get((step.kind, step.scope, step.name))
+        if step.action is Action.DELETE and user is not None and not step.hidden:
+            step.action = Action.NOOP
+            step.notes = (*step.notes, f"kept: app {user!r} of this stack runs on it")
 
 
 def shared_prerequisite(step: Any) -> tuple[Any, ...] | None:
