@@ -139,6 +139,10 @@ def test_a_saved_plan_never_holds_a_secret(emulator: Any, tmp_path: Path) -> Non
     ("project: p1\nprojekt: p2\napps: []\n", ":2: projekt is not a known key"),
     ("apps:\n  - name: a\n    pattern: web-app\n    member: [1, 2]\n", ":4: apps[0].member must be"),
     ("apps: [\n", "not valid YAML"),
+    ("defaults:\n  domain: a.example.com\napps:\n  - name: a\n    pattern: internal-api\n",
+     ":2: defaults.domain is an option of no pattern the stack lists (internal-api)"),
+    ("defaults:\n  port: eighty\napps:\n  - name: a\n    pattern: internal-api\n",
+     ":2: defaults.port must be a whole number"),
 ])
 def test_a_bad_stack_is_one_sentence_naming_file_line_and_key(emulator: Any, tmp_path: Path, text: str,
                                                                words: str) -> None:
@@ -206,3 +210,49 @@ def test_pruning_an_app_keeps_the_proxy_only_subnet_a_staying_app_runs_on(emulat
     assert [r["name"] for r in inventory_items(emulator, "regions/forwardingRules")] == ["billing-rule"]
     assert [s["name"] for s in inventory_items(emulator, "regions/subnetworks")
             if s.get("purpose") == "REGIONAL_MANAGED_PROXY"] == ["orders-proxy-only"]
+
+
+def test_saved_plan_refusals_and_what_the_file_never_holds(emulator: Any, tmp_path: Path) -> None:
+    from tests.emulator.clients import run_services
+
+    # A service someone else made, with a secret in its environment, that shared-vpc connects.
+    enable_xpn_host(emulator)
+    from google.cloud import run_v2
+
+    run_services(emulator).create_service(parent=f"projects/{PROJECT}/locations/us-central1", service_id="legacy",
+                                          service=run_v2.Service(template=run_v2.RevisionTemplate(containers=[
+                                              run_v2.Container(image=IMAGE, env=[run_v2.EnvVar(
+                                                  name="DB_PASSWORD", value="hunter2-plaintext")])]))).result()
+    stack = write(tmp_path, "project: demo-service\napps:\n  - name: legacy\n    pattern: shared-vpc\n"
+                            "    region: us-central1\n    host-project: demo-host\n    network: default\n"
+                            "    subnet: default\n    attach: true\n")
+    emulator.clear_requests()
+    unwritable = run("plan", "-f", stack, "--out", str(tmp_path / "no-such-folder" / "plan.json"))
+    assert unwritable.exit_code == 64 and "--out" in unwritable.stderr and emulator.requests() == []
+    saved = tmp_path / "plan.json"
+    assert run("plan", "-f", stack, "--out", str(saved)).exit_code == 0
+    assert "hunter2-plaintext" not in saved.read_text()
+    assert saved.stat().st_mode & 0o777 == 0o600
+    assert "--prune goes with -f STACK.yaml" in run("apply", str(saved), "--prune").stderr
+    damaged = tmp_path / "damaged.json"
+    document = json.loads(saved.read_text())
+    del document["apps"][0]["read"]
+    damaged.write_text(json.dumps(document))
+    outcome = run("apply", str(damaged))
+    assert outcome.exit_code == 64 and "is damaged at apps/0" in outcome.stderr, outcome
+    applied = run("apply", str(saved))
+    assert applied.exit_code == 0, applied
+    (service,) = [s for s in emulator.inventory()["run"]["services"] if s["name"].endswith("/legacy")]
+    env = service["template"]["containers"][0]["env"]
+    assert env == [{"name": "DB_PASSWORD", "value": "hunter2-plaintext"}]  # kept: only vpcAccess etc. changed
+    assert service["template"]["vpcAccess"]["egress"] == "ALL_TRAFFIC"
+
+
+def test_two_apps_colliding_in_a_later_region_are_refused(emulator: Any, tmp_path: Path) -> None:
+    text = (f"project: demo-project\ndefaults:\n  image: {IMAGE}\napps:\n"
+            "  - name: shop\n    pattern: web-app\n    region: [us-central1, us-east1]\n    domain: shop.example.com\n"
+            "    member: group:staff@example.com\n"
+            "  - name: shop\n    pattern: shared-vpc\n    region: us-east1\n    host-project: demo-host\n"
+            "    network: default\n    subnet: default\n")
+    outcome = run("plan", "-f", write(tmp_path, text))
+    assert outcome.exit_code not in (0, 2) and "would make run service 'shop'" in outcome.stderr, outcome

@@ -9,14 +9,12 @@ plan_file.py), or if it was made for another project or endpoint.
 
 from __future__ import annotations
 
-import json
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from crpatterns.cli import saved_plan
 from crpatterns.cli.help import Command, examples
 from crpatterns.cli.options import (
     Common,
@@ -28,25 +26,14 @@ from crpatterns.cli.options import (
     VerboseOpt,
     YesOpt,
 )
-from crpatterns.errors import ExitCode, PlanError, UsageError
+from crpatterns.cli.saved_plan import AppPlan
+from crpatterns.errors import ExitCode, UsageError
 
-PLAN_KIND = "crpatterns-plan"
 StackOpt = Annotated[str, typer.Option("--file", "-f", metavar="STACK.yaml", help="The stack file.")]
 OutOpt = Annotated[str | None, typer.Option("--out", metavar="PLAN.json", help="Save the plan to apply later, "
                                             "exactly as reviewed, with `crpatterns apply PLAN.json`.")]
 PruneOpt = Annotated[bool, typer.Option("--prune", help="Also destroy the apps crpatterns manages in the project "
                                         "(in the stack's regions) that the stack no longer lists.")]
-
-
-@dataclass
-class AppPlan:
-    """One app's part of a stack plan."""
-
-    pattern: str
-    name: str
-    plan: Any  # engine.model.Plan
-    sources: dict[str, Any]  # secret value -> SecretSource
-    pruned: bool = False
 
 
 # -- building specs from the stack ---------------------------------------------------------------------
@@ -76,7 +63,7 @@ def check_collisions(stack: Any, apps: list[tuple[Any, Any, Any]]) -> None:
     same Compute name (each pattern derives its names from the app's name)."""
     taken: dict[tuple[str, ...], Any] = {}
     for app, pattern, spec in apps:
-        names = [("run service", spec.region, spec.name)]
+        names = [("run service", region, spec.name) for region in spec.regions]
         names += [("compute", name) for name in pattern.resource_names(spec.name).values()]
         for name in names:
             other = taken.get(name)
@@ -86,32 +73,6 @@ def check_collisions(stack: Any, apps: list[tuple[Any, Any, Any]]) -> None:
                     f"{name[0]} {name[-1]!r}, as apps[{other.index}] ({other.pattern} {other.name!r}, line "
                     f"{other.line}) does; rename one of them.")
             taken[name] = app
-
-
-def secret_sources(flags: dict[str, Any]) -> dict[str, Any]:
-    """Each sensitive value an app's spec may hold, mapped to the file it came from, as the CLI read it:
-    the whole text (a key), its stripped text (a secret), or its certificate blocks."""
-    from crpatterns.cli.validation import certificate_blocks
-    from crpatterns.engine.plan_file import SecretSource
-
-    sources: dict[str, Any] = {}
-    for param, value in flags.items():
-        if param.endswith("_file") and isinstance(value, str) and value:
-            try:
-                text = Path(value).read_text()
-            except OSError:
-                continue
-            sources[text] = SecretSource(value, "raw")
-            sources[text.strip()] = SecretSource(value, "text")
-            sources.setdefault(certificate_blocks(text)[0], SecretSource(value, "certificates"))
-    return sources
-
-
-def read_secret_source(source: dict[str, Any]) -> str:
-    from crpatterns.cli.validation import certificate_blocks
-
-    text = Path(source["file"]).read_text()
-    return {"raw": text, "text": text.strip(), "certificates": certificate_blocks(text)[0]}[source["reader"]]
 
 
 # -- planning ------------------------------------------------------------------------------------------
@@ -152,7 +113,7 @@ def plan_stack(common: Any, console: Any, file: str, prune: bool) -> tuple[Any, 
     def plan_one(item: tuple[str, str, Any, Any, dict[str, Any], bool]) -> AppPlan:
         pattern_name, name, pattern, spec, flags, pruned = item
         plan, _ = plan_spec(session, pattern, spec, adopt=bool(flags.get("adopt")))
-        return AppPlan(pattern_name, name, plan, secret_sources(flags), pruned)
+        return AppPlan(pattern_name, name, plan, saved_plan.secret_sources(flags), pruned)
 
     with ThreadPoolExecutor(max_workers=max(1, min(common.parallelism, len(work) or 1)),
                             thread_name_prefix="app") as pool:
@@ -195,102 +156,6 @@ def show(common: Any, console: Any, file: str, session: Any, plans: list[AppPlan
             text = text.replace(":\n", " (not in the stack: --prune destroys it):\n", 1)
         sections.append(text)
     console.data("\n\n".join([*sections, summary_sentence(plans)]))
-
-
-# -- saved plans -------------------------------------------------------------------------------------------
-
-
-def endpoint_name() -> str:
-    from crpatterns.gcp.endpoint import Endpoint
-
-    endpoint = Endpoint.from_env()
-    return f"emulator {endpoint.emulator_host}" if endpoint.is_emulator else "Google Cloud"
-
-
-def save(path: str, file: str, session: Any, plans: list[AppPlan]) -> None:
-    from crpatterns.engine.plan_file import FORMAT_VERSION, digest, plan_dict, resource_key
-
-    apps = []
-    for app in plans:
-        read: dict[str, str | None] = {}
-        for step in app.plan.steps:
-            if step.actual is not None:
-                read[resource_key(step.kind, step.actual.scope, step.actual.name)] = digest(step.actual.body)
-            elif step.desired is not None and step.action.value in ("create", "replace"):
-                read[resource_key(step.kind, step.scope, step.name)] = None
-        try:
-            saved = plan_dict(app.plan, app.sources, read)
-        except ValueError as error:
-            raise UsageError(f"{app.pattern} {app.name!r}: {error}.") from None
-        apps.append({**saved, "pruned": app.pruned})
-    document = {"kind": PLAN_KIND, "formatVersion": FORMAT_VERSION, "stack": file, "project": session.project,
-                "endpoint": endpoint_name(), "apps": apps}
-    try:
-        Path(path).write_text(json.dumps(document, indent=1, default=str) + "\n")
-    except OSError as error:
-        raise UsageError(f"--out {path} cannot be written: {error}.") from None
-
-
-def load_saved(path: str) -> dict[str, Any]:
-    from crpatterns.engine.plan_file import FORMAT_VERSION
-
-    try:
-        document = json.loads(Path(path).read_text())
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise UsageError(f"PLAN {path} cannot be read as a saved plan: {error}.") from None
-    if not isinstance(document, dict) or document.get("kind") != PLAN_KIND:
-        raise UsageError(f"PLAN {path} is not a plan saved by `crpatterns plan --out`.")
-    if document.get("formatVersion") != FORMAT_VERSION:
-        raise UsageError(f"PLAN {path} has format version {document.get('formatVersion')}; this crpatterns "
-                         f"applies version {FORMAT_VERSION}: plan again.")
-    return document
-
-
-def refuse_if_stale(session: Any, document: dict[str, Any], path: str) -> None:
-    """Everything the plan touches must look as it did when the plan was made (volatile fields aside),
-    and every secret file must hold what was planned."""
-    from crpatterns.concurrency import together
-    from crpatterns.engine.model import Scope
-    from crpatterns.engine.plan_file import digest, secret_hash, secrets_in
-
-    reads = {}
-    for app in document["apps"]:
-        for key in app["read"]:
-            kind, where, name = key.split(" ", 2)
-            project, _, region = where.partition("/")
-            scope = Scope(project, None if region == "global" else region)
-            reads[key] = (lambda k=kind, s=scope, n=name: session.writers[k].read(s, n))
-    now = together(session.parallelism, reads)
-    for app in document["apps"]:
-        for key, then in app["read"].items():
-            if digest(now[key]) != then:
-                what = "was created" if then is None else ("was deleted" if now[key] is None else "changed")
-                raise PlanError(f"The saved plan {path} is stale: {key} {what} since it was made. Plan again "
-                                "(crpatterns plan -f STACK --out PLAN) and review the new plan.")
-        for step in app["steps"]:
-            for secret in secrets_in(step.get("body")):
-                try:
-                    value = read_secret_source(secret)
-                except OSError as error:
-                    raise PlanError(f"The saved plan {path} needs {secret['file']}, which cannot be read: "
-                                    f"{error}.") from None
-                if secret_hash(value) != secret["sha256"]:
-                    raise PlanError(f"The saved plan {path} is stale: {secret['file']} changed since it was made. "
-                                    "Plan again.")
-
-
-def plans_from_saved(document: dict[str, Any]) -> list[AppPlan]:
-    from crpatterns.engine.plan_file import fill_secrets, plan_from, secrets_in
-
-    plans = []
-    for app in document["apps"]:
-        plan = plan_from(app)
-        for step in plan.steps:
-            secrets = secrets_in(step.body)
-            if secrets:
-                step.body = fill_secrets(step.body, {s["file"]: read_secret_source(s) for s in secrets})
-        plans.append(AppPlan(plan.pattern, plan.app, plan, {}, bool(app.get("pruned"))))
-    return plans
 
 
 # -- applying ----------------------------------------------------------------------------------------------
@@ -397,21 +262,6 @@ def stack_outputs(console: Any, session: Any, plans: list[AppPlan]) -> dict[str,
     return found
 
 
-def session_for_saved(common: Any, console: Any, document: dict[str, Any], path: str) -> Any:
-    from crpatterns.patterns.registry import get
-    from crpatterns.session import open_session
-
-    if common.project and common.project != document["project"]:
-        raise UsageError(f"PLAN {path} was made for project {document['project']}, not --project {common.project}.")
-    here = endpoint_name()
-    if document["endpoint"] != here:
-        raise UsageError(f"PLAN {path} was made against {document['endpoint']}, and this run talks to {here}: plan "
-                         "again where you apply.")
-    apis = tuple(sorted({api for app in document["apps"] for api in get(app["pattern"]).apis}))
-    return open_session(document["project"], apis, parallelism=common.parallelism,
-                        log=console.debug if common.verbose else None, say=console.say)
-
-
 # -- the commands ------------------------------------------------------------------------------------------
 
 
@@ -421,11 +271,13 @@ def run_plan(common: Any, file: str, out: str | None, prune: bool) -> int:
     common.check()
     if not file:
         raise UsageError("-f STACK.yaml is required: the stack file to plan.")
+    if out:
+        saved_plan.check_writable(out)
     console = Console(verbose=common.verbose)
     session, plans = plan_stack(common, console, file, prune)
     show(common, console, file, session, plans, {})
     if out:
-        save(out, file, session, plans)
+        saved_plan.save(out, file, session.project, plans)
         console.say(f"Saved the plan to {out}; apply exactly this plan with: crpatterns apply {out}")
     if common.detailed_exitcode and any(p.plan.has_changes for p in plans):
         return ExitCode.CHANGES_PENDING
@@ -439,12 +291,15 @@ def run_apply(common: Any, plan_path: str | None, file: str, prune: bool) -> int
     common.check()
     if bool(plan_path) == bool(file):
         raise UsageError("apply takes a saved PLAN.json, or -f STACK.yaml to plan and apply in one go (not both).")
+    for flag, given in (("--prune", prune), ("--enable-apis", common.enable_apis)):
+        if plan_path and given:
+            raise UsageError(f"{flag} goes with -f STACK.yaml: a saved plan is applied exactly as it was made "
+                             f"(plan it again with {flag}).")
     console = Console(verbose=common.verbose)
     if plan_path:
-        document = load_saved(plan_path)
-        session = session_for_saved(common, console, document, plan_path)
-        refuse_if_stale(session, document, plan_path)
-        plans = plans_from_saved(document)
+        document = saved_plan.load(plan_path)
+        session = saved_plan.session_for(common, console, document, plan_path)
+        plans = saved_plan.plans_of(document, saved_plan.read_again(session, document, plan_path))
     else:
         session, plans = plan_stack(common, console, file, prune)
         show(common, console, file, session, plans, {})

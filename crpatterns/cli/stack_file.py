@@ -278,11 +278,17 @@ def load(file: str) -> Stack:
     schema_error(file, located, stack_schema(), document)
     commands = pattern_commands()
     defaults = document.get("defaults") or {}
-    known = {key for command in commands.values() for key in options_of(command)}
+    listed = {commands[entry["pattern"]].pattern for entry in document["apps"]}
+    taken = {key for name in listed for key in options_of(commands[name])}
     for key in defaults:
-        if key not in known:
-            raise UsageError(f"{file}:{located.line(('defaults', key))}: defaults.{key} is not an option of any "
-                             "pattern.")
+        if key not in taken:
+            raise UsageError(f"{file}:{located.line(('defaults', key))}: defaults.{key} is an option of no pattern "
+                             f"the stack lists ({', '.join(sorted(listed)) or 'none'}); remove it.")
+    for name in listed:
+        options = options_of(commands[name])
+        given = {k: v for k, v in defaults.items() if k in options}
+        schema = {"type": "object", "properties": {k: options[k].schema for k in given}}
+        schema_error(file, located, schema, given, ("defaults",))
     apps: list[StackApp] = []
     seen: dict[tuple[str, str], int] = {}
     for index, entry in enumerate(document["apps"]):
@@ -296,13 +302,21 @@ def load(file: str) -> Stack:
             raise UsageError(f"{file}:{line}: apps[{index}] is {entry['pattern']} {entry['name']!r} again (first at "
                              f"line {seen[identity]}); each app appears once.")
         seen[identity] = line
-        flags = {option.param: _flag_value(merged.get(key, option.default), option)
+        flags = {option.param: _in_folder(_flag_value(merged.get(key, option.default), option), key, file)
                  for key, option in options.items()}
         flags[command.name_param] = entry["name"]
         keys = {key: located.line(("apps", index, key)) if key in entry else located.line(("defaults", key))
                 for key in merged}
         apps.append(StackApp(entry["pattern"], entry["name"], index, line, flags, keys))
     return Stack(file, document.get("project"), tuple(apps))
+
+
+def _in_folder(value: Any, key: str, file: str) -> Any:
+    """A file an option names (`private-key-file: key.pem`) is found next to the stack file, as its author
+    sees it, wherever the command runs from."""
+    if key.endswith("-file") and isinstance(value, str) and value and not Path(value).is_absolute():
+        return str((Path(file).parent / value).resolve())
+    return value
 
 
 def _flag_value(value: Any, option: OptionInfo) -> Any:

@@ -56,11 +56,11 @@ def secret_hash(value: str) -> str:
 
 @dataclass(frozen=True)
 class SecretSource:
-    """Where a sensitive value comes from: a file read again at apply time (only its certificate blocks
-    or its stripped text are the value, as the CLI reads them)."""
+    """Where a sensitive value comes from: a file read again at apply time, as the CLI reads it."""
 
     file: str
-    reader: str  # "text": stripped contents; "raw": the whole file
+    reader: str  # "raw": the whole file (a key); "text": its stripped text (a secret); "certificates": its
+    # CERTIFICATE blocks (cli/validation.py certificate_blocks)
 
 
 # -- writing ---------------------------------------------------------------------------------------------
@@ -102,9 +102,10 @@ def step_dict(step: Step, sources: dict[str, SecretSource]) -> dict[str, Any]:
                            "scope": scope_dict(step.desired.scope), "ownership": step.desired.ownership.value,
                            "sensitive": list(sensitive), "notes": list(step.desired.notes)}
     if step.actual is not None:
+        # Never the body: a resource crpatterns did not create may hold someone's secrets (a service's
+        # environment). The digest in `read` stands for it, and apply uses the body it reads again.
         item["actual"] = {"kind": step.actual.kind, "name": step.actual.name, "scope": scope_dict(step.actual.scope),
-                          "body": step.actual.body, "app": step.actual.app, "role": step.actual.role,
-                          "pattern": step.actual.pattern}
+                          "app": step.actual.app, "role": step.actual.role, "pattern": step.actual.pattern}
     return item
 
 
@@ -134,7 +135,7 @@ def step_from(item: dict[str, Any]) -> Step:
     actual = None
     if item.get("actual"):
         a = item["actual"]
-        actual = Actual(a["kind"], a["name"], _scope(a["scope"]), a["body"], a["app"], a["role"], a["pattern"])
+        actual = Actual(a["kind"], a["name"], _scope(a["scope"]), {}, a["app"], a["role"], a["pattern"])
     return Step(
         Action(item["action"]), item["kind"], item["name"], _scope(item["scope"]), item["role"],
         tuple(Change(c["field"], c["before"], c["after"], c["forcesReplace"], c["sensitive"]) for c in item["changes"]),
