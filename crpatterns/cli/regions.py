@@ -12,7 +12,7 @@ import typer
 from crpatterns.cli.help import REQUIRED_FLAGS
 from crpatterns.errors import UsageError
 
-MIN_FAILOVER_REGIONS = 2  # crpatterns.patterns.failover.MIN_REGIONS, not imported for a light --help
+MIN_FAILOVER_REGIONS = 2  # crpatterns.patterns.failover.MIN_REGIONS, for the help text (a light --help)
 # An absolute URL path: "/", then path characters (RFC 3986 pchar, without percent-encodings' spaces).
 READINESS_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@/%-]*$")
 MAX_PATH = 1024

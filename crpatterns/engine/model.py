@@ -153,6 +153,18 @@ class Step:
 
 
 ObservedKey = tuple[str, Scope, str]  # (kind key, scope, name)
+SENSITIVE_TEXT = "(sensitive)"  # what a secret shows as, wherever a value is shown (plans, findings, JSON)
+
+
+def shown(value: Any) -> str:
+    """A value as the plan and status show it: JSON, `(none)` for nothing."""
+    import json
+
+    if isinstance(value, str):
+        return json.dumps(value)
+    if value is None:
+        return "(none)"
+    return json.dumps(value, sort_keys=True, separators=(", ", ": "))
 
 
 @dataclass

@@ -37,3 +37,15 @@ def from_labels(found: dict[str, Any] | None) -> tuple[str, str, str] | None:
 def from_description(text: str | None) -> tuple[str, str, str] | None:
     match = _DESCRIPTION.search(text or "")
     return (match.group(1), match.group(2), match.group(3)) if match else None
+
+
+def marker(body: dict[str, Any] | None) -> tuple[str, str, str] | None:
+    """(app, pattern, role) of a crpatterns marker in a resource's labels or description, else None."""
+    body = body or {}
+    return from_labels(body.get("labels")) or from_description(body.get("description"))
+
+
+def made_by(body: dict[str, Any] | None, app: str, pattern: str) -> bool:
+    """Whether this pattern made the resource for this app (ownership is per app AND pattern)."""
+    found = marker(body)
+    return found is not None and found[:2] == (app, pattern)

@@ -42,9 +42,14 @@ def is_proxy_only(body: dict[str, Any]) -> bool:
     return body.get("purpose") in PROXY_ONLY_PURPOSES
 
 
+def region_in(url: str | None) -> str:
+    """The region a regional Compute URL or path names (`.../regions/R/...`), or ""."""
+    return (url or "").partition("/regions/")[2].split("/")[0]
+
+
 def subnetwork_region(rule: dict[str, Any]) -> str:
     """The region of a forwarding rule's subnetwork (where a cross-region rule's proxies run), or ""."""
-    return (rule.get("subnetwork") or "").partition("/regions/")[2].split("/")[0]
+    return region_in(rule.get("subnetwork"))
 
 
 def needs_proxy_subnet(rule: dict[str, Any], subnet: dict[str, Any], rule_region: str | None) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 
 from crpatterns.engine.model import Actual, Change, Scope
 from crpatterns.gcp.lazy_import import compute_types
+from crpatterns.gcp.shared_vpc import NOT_A_HOST_STATUS
 from crpatterns.kinds.compute import ComputeKind, to_dict
 from crpatterns.kinds.keys import KindKey
 
@@ -31,7 +32,7 @@ class XpnAttachment(ComputeKind):
         """The project's Compute Project.xpnProjectStatus: HOST when Shared VPC is enabled on it.
         `described_as` names the project in a failure, e.g. "no-such-host (--host-project)"."""
         found = self.call(described_as or project, "get", lambda: to_dict(self.client.get(project=project)))
-        return str(found.get("xpnProjectStatus") or "UNSPECIFIED_XPN_PROJECT_STATUS")
+        return str(found.get("xpnProjectStatus") or NOT_A_HOST_STATUS)
 
     def update(self, actual: Actual, body: dict[str, Any], changes: tuple[Change, ...]) -> None:
         compute_v1 = compute_types()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 INVOKER_ROLE = "roles/run.invoker"
 IAP_ACCESSOR_ROLE = "roles/iap.httpsResourceAccessor"
 NETWORK_USER_ROLE = "roles/compute.networkUser"
@@ -18,3 +20,8 @@ def iap_agent(project_number: str) -> str:
 def run_agent(project_number: str) -> str:
     """Cloud Run's service agent, which attaches revisions to a (Shared) VPC subnet."""
     return f"service-{project_number}@serverless-robot-prod.iam.gserviceaccount.com"
+
+
+def annotation(resource: dict[str, Any] | None, key: str) -> str:
+    """One annotation of a resource (a Cloud Run service's record of what the tool did), or ""."""
+    return str(((resource or {}).get("annotations") or {}).get(key) or "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crpatterns.engine.model import Action, Ownership, Plan, Step
+from crpatterns.engine.model import SENSITIVE_TEXT, Action, Ownership, Plan, Step, shown
 from crpatterns.patterns.base import Intent, Pattern, Spec
 from crpatterns.session import Session
 
@@ -63,7 +63,4 @@ def _step_findings(step: Step, covered: set[tuple[str, str]]) -> list[str]:
 
 
 def _shown(value: Any, sensitive: bool) -> str:
-    from crpatterns.render.plan_text import show
-    from crpatterns.render.vocabulary import SENSITIVE
-
-    return SENSITIVE if sensitive and value is not None else show(value)
+    return SENSITIVE_TEXT if sensitive and value is not None else shown(value)

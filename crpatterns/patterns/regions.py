@@ -13,16 +13,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from crpatterns.engine.model import per_region
+from crpatterns.gcp.load_balancing import region_in
 
 
 def role(base: str, region: str, regions: tuple[str, ...]) -> str:
     """The role of a region's resource: the plain role for a single-region app, ROLE@REGION otherwise."""
     return per_region(base, region) if len(regions) > 1 else base
-
-
-def region_in(url: str | None) -> str:
-    """The region a regional Compute URL or path names (`.../regions/R/...`), or ""."""
-    return (url or "").partition("/regions/")[2].split("/")[0]
 
 
 def backend_regions(backend: dict[str, Any] | None) -> tuple[str, ...]:

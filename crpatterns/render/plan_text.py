@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-from crpatterns.engine.model import Action, Change, Ownership, Plan, Step
+from crpatterns.engine.model import Action, Change, Ownership, Plan, Step, shown
 from crpatterns.render.fields import create_fields, narrowed
 from crpatterns.render.vocabulary import NO_CHANGES, SENSITIVE, SYMBOL, summary_line
 
@@ -18,12 +15,7 @@ MARKER_FIELDS = (
 )
 
 
-def show(value: Any) -> str:
-    if isinstance(value, str):
-        return json.dumps(value)
-    if value is None:
-        return "(none)"
-    return json.dumps(value, sort_keys=True, separators=(", ", ": "))
+show = shown  # the engine's one way of showing a value
 
 
 def _where(step: Step) -> str:

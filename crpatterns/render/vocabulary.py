@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crpatterns.engine.model import Action
+from crpatterns.engine.model import SENSITIVE_TEXT, Action
 
 SYMBOL = {
     Action.CREATE: "+",
@@ -25,7 +25,7 @@ DOING = {
     Action.DELETE: "deleting",
     Action.NOOP: "checking",
 }
-SENSITIVE = "(sensitive)"
+SENSITIVE = SENSITIVE_TEXT
 NO_CHANGES = "No changes. The infrastructure matches the configuration."
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+from crpatterns.engine import ownership
 from crpatterns.errors import PlanError
 from crpatterns.gcp.load_balancing import active_proxy_subnet, is_proxy_only, region_of, same_ref
-from crpatterns.patterns.internal_api.desired import creator, free_range, proxy_range, subnet_named, taken_ranges
+from crpatterns.patterns.internal_api.desired import free_range, proxy_range, subnet_named, taken_ranges
 from crpatterns.patterns.internal_api.spec import PATTERN_NAME, Facts, InternalApiSpec
 
 
@@ -82,9 +83,8 @@ def check_ip(spec: InternalApiSpec, facts: Facts, subnet: dict[str, Any]) -> Non
     held = [(a, a.get("address")) for a in facts.region_addresses]
     held += [(r, r.get("IPAddress")) for r in facts.rules_in(spec.region)]
     for body, address in held:
-        marker = creator(body)
         if (address == spec.ip and same_ref(body.get("subnetwork"), subnet.get("selfLink"))
-                and not (marker and marker[:2] == (spec.name, PATTERN_NAME))):
+                and not ownership.made_by(body, spec.name, PATTERN_NAME)):
             raise PlanError(f"--ip {spec.ip} is already used by {body.get('name')} in {spec.region}; give a free "
                             f"address of {cidr}.")
 

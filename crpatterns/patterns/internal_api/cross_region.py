@@ -28,6 +28,7 @@ from crpatterns.kinds.keys import KindKey
 from crpatterns.patterns import regions as regions_module
 from crpatterns.patterns.internal_api.desired import (
     creator,
+    first_free,
     ip_in_range,
     made_by,
     service_resources,
@@ -45,7 +46,6 @@ from crpatterns.patterns.internal_api.spec import (
 from crpatterns.patterns.regions import changes, ordered
 
 GLOBAL_PROXY_ROLE = "global-proxy-subnet"  # a GLOBAL_MANAGED_PROXY subnet the app made (marker role)
-PRIVATE_BLOCK = ipaddress.IPv4Network("10.0.0.0/8")
 
 
 def rule_role(region: str) -> str:
@@ -120,13 +120,6 @@ def proxy_ranges(spec: InternalApiSpec, facts: Facts) -> dict[str, str]:
         chosen[region] = str(wanted)
         taken.append(wanted)
     return chosen
-
-
-def first_free(prefix: int, taken: list[ipaddress.IPv4Network]) -> ipaddress.IPv4Network | None:
-    for candidate in PRIVATE_BLOCK.subnets(new_prefix=max(prefix, PRIVATE_BLOCK.prefixlen)):
-        if not any(candidate.overlaps(t) for t in taken):
-            return candidate
-    return None
 
 
 def forwarding_rule(spec: InternalApiSpec, facts: Facts, region: str) -> Desired:

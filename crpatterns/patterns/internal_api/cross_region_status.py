@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from crpatterns.concurrency import together
+from crpatterns.engine import ownership
 from crpatterns.engine.model import Scope
 from crpatterns.gcp.load_balancing import GLOBAL_PROXY_PURPOSE, active_proxy_subnet
 from crpatterns.kinds.iam import members_for
@@ -15,7 +16,7 @@ from crpatterns.kinds.keys import KindKey
 from crpatterns.patterns import failover
 from crpatterns.patterns.base import Outputs, Teardown
 from crpatterns.patterns.common import INVOKER_ROLE, PUBLIC_MEMBERS
-from crpatterns.patterns.internal_api.desired import INVOKERS_ANNOTATION, creator, rule_port
+from crpatterns.patterns.internal_api.desired import INVOKERS_ANNOTATION, rule_port
 from crpatterns.patterns.internal_api.spec import PATTERN_NAME, InternalApiSpec, Names
 from crpatterns.patterns.region_status import findings as region_findings
 from crpatterns.patterns.region_status import lines as region_lines
@@ -79,9 +80,8 @@ def _address(subnets: list[dict[str, Any]], region: str, rule: dict[str, Any] | 
     entry.update(ip=rule.get("IPAddress"), subnet=rule.get("subnetwork", "").rsplit("/", 1)[-1])
     active = active_proxy_subnet(subnets, region, rule.get("network"), (GLOBAL_PROXY_PURPOSE,))
     if active is not None:
-        marker = creator(active)
         entry["proxyOnlySubnet"] = {"name": active["name"], "range": active.get("ipCidrRange"),
-                                    "createdByThisApp": bool(marker and marker[:2] == (app, PATTERN_NAME))}
+                                    "createdByThisApp": ownership.made_by(active, app, PATTERN_NAME)}
     return entry
 
 

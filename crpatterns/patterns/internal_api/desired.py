@@ -57,10 +57,7 @@ from crpatterns.patterns.internal_api.spec import (
 )
 from crpatterns.patterns.regions import role
 
-
-def creator(body: dict[str, Any]) -> tuple[str, str, str] | None:
-    """(app, pattern, role) of a crpatterns marker in labels or description, else None."""
-    return ownership.from_labels(body.get("labels")) or ownership.from_description(body.get("description"))
+creator = ownership.marker  # (app, pattern, role) of a crpatterns marker, else None
 
 
 def made_by(body: dict[str, Any]) -> str:
@@ -235,13 +232,21 @@ def taken_ranges(facts: Facts) -> list[tuple[dict[str, Any] | None, ipaddress.IP
     return taken
 
 
+PRIVATE_BLOCK = ipaddress.IPv4Network("10.0.0.0/8")  # where a proxy-only range is looked for
+
+
+def first_free(prefix: int, taken: list[ipaddress.IPv4Network]) -> ipaddress.IPv4Network | None:
+    """The first block of 10.0.0.0/8 of that size that overlaps none of `taken`."""
+    for candidate in PRIVATE_BLOCK.subnets(new_prefix=max(prefix, PRIVATE_BLOCK.prefixlen)):
+        if not any(candidate.overlaps(t) for t in taken):
+            return candidate
+    return None
+
+
 def free_range(prefix: int, facts: Facts) -> str | None:
     """The first block of 10.0.0.0/8 of that size that overlaps no range of the network."""
-    taken = [cidr for _, cidr in taken_ranges(facts)]
-    for candidate in ipaddress.IPv4Network("10.0.0.0/8").subnets(new_prefix=max(prefix, 8)):
-        if not any(candidate.overlaps(t) for t in taken):
-            return str(candidate)
-    return None
+    found = first_free(prefix, [cidr for _, cidr in taken_ranges(facts)])
+    return str(found) if found is not None else None
 
 
 def proxy_range(spec: InternalApiSpec, facts: Facts) -> str:
@@ -378,19 +383,19 @@ def kept_proxy_subnets(app: str, project: str, facts: Facts) -> dict[ObservedKey
     keep: dict[ObservedKey, str] = {}
     ours = (app, PATTERN_NAME)
     for subnet in facts.all_subnets:
-        if not is_proxy_only(subnet) or (creator(subnet) or ("", ""))[:2] != ours:
+        if not is_proxy_only(subnet) or not ownership.made_by(subnet, *ours):
             continue
         users = [r["name"] for r in facts.all_rules
-                 if needs_proxy_subnet(r, subnet, region_of(r)) and (creator(r) or ("", ""))[:2] != ours]
+                 if needs_proxy_subnet(r, subnet, region_of(r)) and not ownership.made_by(r, *ours)]
         if users:
             keep[(KindKey.SUBNETWORKS, Scope(project, region_of(subnet)), subnet["name"])] = (
                 f"kept: forwarding rule {', '.join(sorted(users))} still runs on this proxy-only subnet; run "
                 f"`crpatterns internal-api destroy {app}` again once no other load balancer uses it")
     for rule in facts.all_rules:
-        if (creator(rule) or ("", ""))[:2] != ours:
+        if not ownership.made_by(rule, *ours):
             continue
         active = serving_proxy_subnet(rule, facts.all_subnets)
-        if active is not None and (creator(active) or ("", ""))[:2] != ours and not _orphaned(active, app, facts):
+        if active is not None and not ownership.made_by(active, *ours) and not _orphaned(active, app, facts):
             keep[(KindKey.SUBNETWORKS, Scope(project, region_of(active)), active["name"])] = (
                 f"kept: this app reused the proxy-only subnet, which was created {made_by(active)}")
     return keep
@@ -424,7 +429,7 @@ def _orphaned(subnet: dict[str, Any], app: str, facts: Facts) -> bool:
     if marker is None or marker[1] != PATTERN_NAME or marker[0] == app:
         return False
     users = [r for r in facts.all_rules if needs_proxy_subnet(r, subnet, region_of(r))]
-    return all((creator(r) or ("", ""))[:2] == (app, PATTERN_NAME) for r in users)
+    return all(ownership.made_by(r, app, PATTERN_NAME) for r in users)
 
 
 def released_proxy_subnets(app: str, project: str, facts: Facts) -> dict[ObservedKey, str]:
@@ -433,7 +438,7 @@ def released_proxy_subnets(app: str, project: str, facts: Facts) -> dict[Observe
     a proxy-only subnet made by crpatterns never outlives every load balancer that used it."""
     released: dict[ObservedKey, str] = {}
     for rule in facts.all_rules:
-        if (creator(rule) or ("", ""))[:2] != (app, PATTERN_NAME):
+        if not ownership.made_by(rule, app, PATTERN_NAME):
             continue
         active = serving_proxy_subnet(rule, facts.all_subnets)
         if active is not None and _orphaned(active, app, facts):

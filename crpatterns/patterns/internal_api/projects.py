@@ -41,11 +41,14 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from crpatterns.engine import ownership
 from crpatterns.engine.model import BindingMode, Desired, ObservedKey, Ownership, Scope, marker_role
 from crpatterns.errors import PlanError, UsageError
 from crpatterns.gcp.load_balancing import active_proxy_subnet, is_proxy_only, region_of, same_ref
+from crpatterns.gcp.shared_vpc import XPN_HOST_STATUS
 from crpatterns.kinds.keys import KindKey
 from crpatterns.patterns.base import Intent
+from crpatterns.patterns.common import annotation
 from crpatterns.patterns.internal_api.spec import PATTERN_NAME, Facts, InternalApiSpec, Names
 
 PROJECTS_ANNOTATION = "crpatterns.dev/projects"
@@ -53,7 +56,7 @@ FRONTEND_ADMINS_ANNOTATION = "crpatterns.dev/frontend-admins"
 SERVICE_USER_ROLE = "roles/compute.loadBalancerServiceUser"
 NETWORK_USER_ROLE = "roles/compute.networkUser"
 XPN_ADMIN_ROLE = "roles/compute.xpnAdmin"
-HOST_STATUS = "HOST"
+HOST_STATUS = XPN_HOST_STATUS
 GRANT_ROLE = "frontend-grant"
 REVOKE_ROLE = "frontend-revoke"
 # The roles (marker roles) of the resources that live with the forwarding rule, and with the network.
@@ -106,10 +109,6 @@ class Where:
         parts = [f"frontend={self.frontend}"] if self.frontend != self.app else []
         parts += [f"network={self.network}"] if self.network != self.frontend else []
         return ",".join(parts) or None
-
-
-def annotation(service: dict[str, Any] | None, key: str) -> str:
-    return str(((service or {}).get("annotations") or {}).get(key) or "")
 
 
 def recorded_admins(service: dict[str, Any] | None) -> set[str]:
@@ -220,8 +219,7 @@ def _in_host(keep: dict[ObservedKey, str], where: Where, facts: Facts, app: str)
     if not where.shared_vpc:
         return moved
     for subnet in facts.all_subnets:
-        marker = _creator(subnet)
-        if is_proxy_only(subnet) and marker is not None and marker[:2] == (app, PATTERN_NAME):
+        if is_proxy_only(subnet) and ownership.made_by(subnet, app, PATTERN_NAME):
             moved[(KindKey.SUBNETWORKS, Scope(where.network, region_of(subnet)), subnet["name"])] = (
                 f"kept: a proxy-only subnet of project {where.network} serves every load balancer of its network in "
                 f"the region, in any project; delete it (`gcloud compute networks subnets delete {subnet['name']} "
@@ -236,12 +234,6 @@ def _released(release: dict[ObservedKey, str], where: Where) -> dict[ObservedKey
         return {}
     return {(kind, Scope(where.network, scope.region) if kind == KindKey.SUBNETWORKS else scope, name): reason
             for (kind, scope, name), reason in release.items()}
-
-
-def _creator(body: dict[str, Any]) -> tuple[str, str, str] | None:
-    from crpatterns.patterns.internal_api.desired import creator
-
-    return creator(body)
 
 
 # -- the frontend's grant ---------------------------------------------------------------------------

@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from crpatterns.concurrency import together
+from crpatterns.engine import ownership
 from crpatterns.engine.model import Scope
 from crpatterns.gcp.load_balancing import region_of, same_ref
 from crpatterns.kinds.iam import members_for
 from crpatterns.kinds.keys import KindKey
 from crpatterns.patterns.common import INVOKER_ROLE
-from crpatterns.patterns.internal_api.desired import creator
 from crpatterns.patterns.internal_api.spec import PATTERN_NAME, Facts, Names
 from crpatterns.patterns.regions import backend_regions
 from crpatterns.session import Session
@@ -63,8 +63,7 @@ def facts(session: Session, name: str, regions: tuple[str, ...], network: str | 
     rules = tuple(found["rules"])
     cross_region = backend_regions(found["backend"])
     lb_regions = cross_region or tuple(
-        region_of(r) for r in rules if r.get("name") == names.rule and (creator(r) or ("", ""))[:2] == (
-            name, PATTERN_NAME))
+        region_of(r) for r in rules if r.get("name") == names.rule and ownership.made_by(r, name, PATTERN_NAME))
     return Facts(found["network"], networks, subnets, all_subnets, tuple(found["addresses"]), rules,
                  services[region], members[region], global_rules, services, members, lb_regions,
                  bool(cross_region))

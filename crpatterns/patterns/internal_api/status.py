@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crpatterns.engine import ownership
 from crpatterns.engine.model import Scope
 from crpatterns.errors import PlanError
 from crpatterns.gcp.load_balancing import active_proxy_subnet
@@ -13,7 +14,7 @@ from crpatterns.kinds.keys import KindKey
 from crpatterns.patterns.base import Outputs, StatusReport, Teardown
 from crpatterns.patterns.common import INVOKER_ROLE, PUBLIC_MEMBERS
 from crpatterns.patterns.internal_api import cross_region_status, project_status
-from crpatterns.patterns.internal_api.desired import INVOKERS_ANNOTATION, creator, rule_port
+from crpatterns.patterns.internal_api.desired import INVOKERS_ANNOTATION, rule_port
 from crpatterns.patterns.internal_api.spec import HTTPS_PORT, PATTERN_NAME, InternalApiSpec, Names
 from crpatterns.patterns.region_status import findings as region_findings
 from crpatterns.patterns.region_status import region_state
@@ -69,9 +70,8 @@ def survey(session: Session, target: Teardown) -> dict[str, Any]:
                   subnet=rule.get("subnetwork", "").rsplit("/", 1)[-1])
     active = active_proxy_subnet(found["subnets"], region, rule.get("network"))
     if active is not None:
-        marker = creator(active)
         report["proxyOnlySubnet"] = {"name": active["name"], "range": active.get("ipCidrRange"),
-                                     "createdByThisApp": bool(marker and marker[:2] == (name, PATTERN_NAME))}
+                                     "createdByThisApp": ownership.made_by(active, name, PATTERN_NAME)}
     report["reservedIp"] = (found["address"] or {}).get("address")
     if report["port"] == HTTPS_PORT:
         report["certificatePem"] = (found["certificate"] or {}).get("certificate")

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from crpatterns.engine.diff import as_reference
 from crpatterns.errors import PlanError, UsageError
+from crpatterns.gcp.shared_vpc import XPN_HOST_STATUS
 from crpatterns.patterns.shared_vpc.spec import SUBNET_PURPOSES, XPN_ADMIN_ROLE, EnableSpec, HostFacts
 
 
 def check_host(spec: EnableSpec, host: HostFacts) -> None:
     """What must be true of the host side before anything changes; raises PlanError naming the fix."""
-    if host.xpn_status != "HOST":
+    if host.xpn_status != XPN_HOST_STATUS:
         raise PlanError(
             f"Project {spec.host} is not a Shared VPC host project, and crpatterns never changes that. A Shared "
             f"VPC Admin ({XPN_ADMIN_ROLE}) must enable it first: `gcloud compute shared-vpc enable {spec.host}`."

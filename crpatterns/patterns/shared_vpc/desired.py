@@ -1,7 +1,7 @@
 """The desired state of shared-vpc: a Cloud Run service in a service project that sends its traffic
 through a Shared VPC host's subnet (Direct VPC egress), with internal ingress (https://cloud.google.com/run/docs/configuring/shared-vpc-direct-vpc).
 
-Pure: facts read beforehand (crpatterns/facts/shared_vpc.py) and the user's spec in, desired resources
+Pure: facts read beforehand (reads.py) and the user's spec in, desired resources
 out. `enable` and `disable` both describe a desired state; nothing here deletes a resource.
 
 What the tool owns and what it does not:
@@ -34,7 +34,13 @@ from crpatterns.engine.model import BindingMode, Desired, Ownership, Scope
 from crpatterns.errors import PlanError
 from crpatterns.kinds.keys import KindKey
 from crpatterns.patterns.base import Intent
-from crpatterns.patterns.common import INVOKER_ROLE, NETWORK_USER_ROLE, NETWORK_VIEWER_ROLE, PUBLIC_MEMBERS
+from crpatterns.patterns.common import (
+    INVOKER_ROLE,
+    NETWORK_USER_ROLE,
+    NETWORK_VIEWER_ROLE,
+    PUBLIC_MEMBERS,
+    annotation,
+)
 from crpatterns.patterns.shared_vpc.checks import check_host, check_spec
 from crpatterns.patterns.shared_vpc.grants import Grant, decode_grants, encode_grants
 from crpatterns.patterns.shared_vpc.spec import (
@@ -84,10 +90,6 @@ def connected_subnet(service: dict[str, Any], project: str, region: str) -> str 
     return None
 
 
-def _annotation(service: dict[str, Any] | None, key: str) -> str | None:
-    return ((service or {}).get("annotations") or {}).get(key)
-
-
 # -- enable ------------------------------------------------------------------------------------
 
 
@@ -107,7 +109,7 @@ def enable(spec: EnableSpec, host: HostFacts, service: dict[str, Any] | None) ->
                             f"image {current}.")
     subnet_grant = Grant(spec.subnet_path, NETWORK_USER_ROLE)
     viewer_grant = Grant(f"projects/{spec.host}", NETWORK_VIEWER_ROLE)
-    added = decode_grants(_annotation(service, HOST_GRANTS))
+    added = decode_grants(annotation(service, HOST_GRANTS))
     if not host.agent_is_subnet_user:
         added.add(subnet_grant)
     if not host.agent_is_host_viewer:
@@ -160,7 +162,7 @@ def _service(spec: EnableSpec, service: dict[str, Any] | None, added: set[Grant]
         vpc_access["connector"] = None  # Direct VPC egress and a connector exclude each other
     if not owned:
         # The ingress before the first enable; a service the tool created had none before.
-        annotations[PREVIOUS_INGRESS] = (_annotation(service, PREVIOUS_INGRESS)
+        annotations[PREVIOUS_INGRESS] = (annotation(service, PREVIOUS_INGRESS)
                                          or (service or {}).get("ingress") or DEFAULT_INGRESS)
     body: dict[str, Any] = {
         "ingress": spec.ingress,
@@ -207,7 +209,7 @@ def disable(spec: DisableSpec, service: dict[str, Any] | None, others: list[dict
         "labels": {CONNECTED_LABEL: None},
         "annotations": {PREVIOUS_INGRESS: None},
     }
-    previous = _annotation(service, PREVIOUS_INGRESS)
+    previous = annotation(service, PREVIOUS_INGRESS)
     if previous in KNOWN_INGRESS:
         body["ingress"] = previous
     elif previous:
@@ -249,7 +251,7 @@ def delete_service(spec: DisableSpec, service: dict[str, Any], others: list[dict
                 "removes only what crpatterns added when it enabled this service",)))
         warnings.extend(f"{reason} crpatterns keeps no record of it once the service is deleted: remove it "
                         "yourself when nothing uses the subnet." for reason in kept.values())
-    elif decode_grants(_annotation(service, HOST_GRANTS)):
+    elif decode_grants(annotation(service, HOST_GRANTS)):
         warnings.append("The host-side grants crpatterns added for this service stay, and their record goes with "
                         "the service: add --revoke-host-access to remove them too.")
     return Intent(resources, warnings)
@@ -261,7 +263,7 @@ def revocations(spec: DisableSpec, service: dict[str, Any], others: list[dict[st
     service of the project uses that subnet; the host-project grant stays while another service uses
     any subnet of that host, or the agent still holds networkUser on another subnet of it (a service in
     another region may use that one: services are listed in this region only)."""
-    grants = decode_grants(_annotation(service, HOST_GRANTS))
+    grants = decode_grants(annotation(service, HOST_GRANTS))
     users: dict[str, list[str]] = {}
     for other in others:
         subnet = connected_subnet(other, spec.project, spec.region)

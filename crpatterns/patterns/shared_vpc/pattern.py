@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from crpatterns.gcp.shared_vpc import XPN_HOST_STATUS
 from crpatterns.patterns.base import Intent, Outputs, Pattern, Spec, StatusReport, Teardown
 from crpatterns.patterns.shared_vpc import desired
 from crpatterns.patterns.shared_vpc.checks import check_spec
@@ -69,4 +70,4 @@ class SharedVpc(Pattern):
         spec = EnableSpec(name="x", region="us-central1", project="p", project_number="1", host="h", network="n",
                           subnet="s", image="i")
         subnet = {"name": "s", "network": "projects/h/global/networks/n"}
-        yield spec, SharedVpcFacts(None, HostFacts(xpn_status="HOST", attached_to="h", subnet=subnet))
+        yield spec, SharedVpcFacts(None, HostFacts(xpn_status=XPN_HOST_STATUS, attached_to="h", subnet=subnet))

@@ -7,6 +7,7 @@ from typing import Any
 from crpatterns.concurrency import together
 from crpatterns.engine.model import Scope
 from crpatterns.errors import PlanError
+from crpatterns.gcp.shared_vpc import XPN_HOST_STATUS
 from crpatterns.kinds.iam import members_for
 from crpatterns.kinds.keys import KindKey
 from crpatterns.patterns.base import Outputs, StatusReport, Teardown
@@ -117,7 +118,7 @@ def survey(session: Session, target: Teardown) -> dict[str, Any]:
         agentCanUseSubnet=agent in members_for(facts["subnet_policy"] or {}, NETWORK_USER_ROLE) | host_members,
         agentIsHostNetworkViewer=agent in members_for(facts["host_policy"] or {}, NETWORK_VIEWER_ROLE)
         or agent in host_members,
-        hostIsSharedVpcHost=facts.get("status") == "HOST",
+        hostIsSharedVpcHost=facts.get("status") == XPN_HOST_STATUS,
         attachedTo=facts.get("attached"),
     )
     return report
