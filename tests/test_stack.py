@@ -16,6 +16,7 @@ from tests.pattern_cases import IMAGE, enable_xpn_host
 
 PROJECT = "demo-service"
 STACK = """\
+name: demo
 project: demo-service
 defaults:
   region: us-central1
@@ -197,7 +198,7 @@ def test_a_stack_under_429_on_every_third_call_converges_in_one_process(emulator
 
 
 def test_pruning_an_app_keeps_the_proxy_only_subnet_a_staying_app_runs_on(emulator: Any, tmp_path: Path) -> None:
-    head = "project: demo-project\ndefaults:\n  region: us-central1\n  image: " + IMAGE + \
+    head = "name: fleet\nproject: demo-project\ndefaults:\n  region: us-central1\n  image: " + IMAGE + \
         "\n  network: default\n  subnet: default\n  no-invoker-iam: true\napps:\n"
     both = write(tmp_path, head + "  - name: orders\n    pattern: internal-api\n", "first.yaml")
     assert run("apply", "-f", both, "--yes").exit_code == 0  # orders makes the proxy-only subnet
@@ -256,3 +257,29 @@ def test_two_apps_colliding_in_a_later_region_are_refused(emulator: Any, tmp_pat
             "    network: default\n    subnet: default\n")
     outcome = run("plan", "-f", write(tmp_path, text))
     assert outcome.exit_code not in (0, 2) and "would make run service 'shop'" in outcome.stderr, outcome
+
+
+def test_prune_takes_only_apps_this_stack_applied(emulator: Any, tmp_path: Path) -> None:
+    head = (f"name: team-a\nproject: demo-project\ndefaults:\n  region: us-central1\n  image: {IMAGE}\n"
+            "  network: default\n  subnet: default\n  no-invoker-iam: true\napps:\n")
+    two = write(tmp_path, head + "  - name: one\n    pattern: internal-api\n  - name: two\n    pattern: internal-api\n")
+    assert run("apply", "-f", two, "--yes").exit_code == 0
+    (service,) = [s for s in emulator.inventory()["run"]["services"] if s["name"].endswith("/one")]
+    assert service["labels"]["crpatterns-stack"] == "team-a"
+    # An app made by a single command, and one applied from another stack, in the same project and region.
+    single = ["internal-api", "create", "solo", "--image", IMAGE, "--region", "us-central1", "--network", "default",
+              "--subnet", "default", "--no-invoker-iam", "--project", "demo-project", "--yes"]
+    assert run(*single).exit_code == 0
+    other = write(tmp_path, head.replace("team-a", "team-b") + "  - name: theirs\n    pattern: internal-api\n",
+                  "other.yaml")
+    assert run("apply", "-f", other, "--yes").exit_code == 0
+    one_only = write(tmp_path, head + "  - name: one\n    pattern: internal-api\n", "one.yaml")
+    pruning = run("plan", "-f", one_only, "--prune", "--format", "json").json()
+    assert [(a["name"]) for a in pruning["apps"] if a.get("pruned")] == ["two"]
+    assert run("apply", "-f", one_only, "--prune", "--yes").exit_code == 0
+    assert services(emulator) == ["one", "solo", "theirs"]
+
+
+def test_a_stack_name_that_cannot_label_is_refused(emulator: Any, tmp_path: Path) -> None:
+    outcome = run("plan", "-f", write(tmp_path, "name: Team A\napps: []\n"))
+    assert outcome.exit_code == 64 and ":1: name 'Team A' must be 1-63 lowercase letters" in outcome.stderr, outcome

@@ -23,6 +23,7 @@ class ManagedApp:
     name: str
     pattern: str
     regions: list[str]
+    stack: str | None = None  # the stack file it was applied from (label crpatterns-stack), if any
     health: str = UNKNOWN
     findings: list[str] = field(default_factory=list)
     error: str | None = None
@@ -47,6 +48,7 @@ def managed_apps(session: Any, regions: list[str], created_only: bool = False) -
     """Every managed app in the regions (its Cloud Run service's markers), health not read yet."""
     from crpatterns.concurrency import together
     from crpatterns.engine.model import Scope
+    from crpatterns.engine.ownership import LABEL_STACK
     from crpatterns.kinds.keys import KindKey
     from crpatterns.patterns.registry import all_patterns
 
@@ -55,12 +57,17 @@ def managed_apps(session: Any, regions: list[str], created_only: bool = False) -
     listed = together(session.parallelism, {
         region: (lambda r=region: services.list(Scope(session.project, r))) for region in regions})
     found: dict[tuple[str, str], list[str]] = {}
+    stacks: dict[tuple[str, str], str] = {}
     for region in regions:
         for service in listed[region]:
             marker = marker_of(service, patterns, created_only)
             if marker is not None:
                 found.setdefault(marker, []).append(region)
-    return [ManagedApp(name, pattern, sorted(set(where))) for (name, pattern), where in sorted(found.items())]
+                stack = (service.get("labels") or {}).get(LABEL_STACK)
+                if stack:
+                    stacks[marker] = stack
+    return [ManagedApp(name, pattern, sorted(set(where)), stack=stacks.get((name, pattern)))
+            for (name, pattern), where in sorted(found.items())]
 
 
 def find_apps(session: Any, regions: list[str]) -> list[ManagedApp]:

@@ -9,6 +9,7 @@ plan_file.py), or if it was made for another project or endpoint.
 
 from __future__ import annotations
 
+import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated, Any
 
@@ -32,8 +33,8 @@ from crpatterns.errors import ExitCode, UsageError
 StackOpt = Annotated[str, typer.Option("--file", "-f", metavar="STACK.yaml", help="The stack file.")]
 OutOpt = Annotated[str | None, typer.Option("--out", metavar="PLAN.json", help="Save the plan to apply later, "
                                             "exactly as reviewed, with `crpatterns apply PLAN.json`.")]
-PruneOpt = Annotated[bool, typer.Option("--prune", help="Also destroy the apps crpatterns manages in the project "
-                                        "(in the stack's regions) that the stack no longer lists.")]
+PruneOpt = Annotated[bool, typer.Option("--prune", help="Also destroy the apps this stack applied earlier (in its "
+                                        "regions) that it no longer lists; never an app made otherwise.")]
 
 
 # -- building specs from the stack ---------------------------------------------------------------------
@@ -53,7 +54,7 @@ def specs_of(stack: Any, project: str | None) -> list[tuple[Any, Any, Any]]:
             spec = commands[app.pattern].spec_from_flags({**app.flags, "common": common})
         except UsageError as error:
             raise app_error(stack, app, error) from None
-        found.append((app, get(app.pattern), spec))
+        found.append((app, get(app.pattern), dataclasses.replace(spec, stack=stack.name)))
     check_collisions(stack, found)
     return found
 
@@ -104,7 +105,8 @@ def plan_stack(common: Any, console: Any, file: str, prune: bool) -> tuple[Any, 
         listed = {(app.pattern, app.name) for app, _, _ in apps}
         regions = sorted({region for _, _, spec in apps for region in spec.regions})
         for found in managed_apps(session, regions, created_only=True):
-            if (found.pattern, found.name) not in listed:
+            # Only this stack's apps: never one made by a single command or applied from another stack.
+            if (found.pattern, found.name) not in listed and found.stack == stack.name:
                 where = found.regions or regions[:1]
                 target = Teardown(name=found.name, region=where[0], other_regions=tuple(where[1:]),
                                   project=session.project, project_number=session.number)

@@ -27,6 +27,7 @@ the key. Then each app's flags go through the very checks the command line uses 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,10 @@ from crpatterns.errors import UsageError
 # Options of the create commands that are about the whole run, not one app: given on the command line.
 RUN_OPTIONS = frozenset({"project", "format", "dry_run", "yes", "parallelism", "verbose", "detailed_exitcode",
                          "enable_apis"})
-TOP_LEVEL_KEYS = ("project", "defaults", "apps")
+TOP_LEVEL_KEYS = ("name", "project", "defaults", "apps")
+# A stack's name is a label value (crpatterns-stack on its apps' services): lowercase letters, digits, - and _,
+# at most 63 (https://cloud.google.com/resource-manager/docs/labels-overview#requirements).
+STACK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,7 @@ def stack_schema() -> dict[str, Any]:
     return {
         "type": "object",
         "properties": {
+            "name": {"type": "string"},
             "project": {"type": "string"},
             "defaults": {"type": "object"},
             "apps": {"type": "array", "items": {
@@ -267,6 +272,7 @@ class Stack:
     file: str
     project: str | None
     apps: tuple[StackApp, ...]
+    name: str = ""  # `name:`, else the file's name without its extension
 
 
 def load(file: str) -> Stack:
@@ -308,7 +314,17 @@ def load(file: str) -> Stack:
         keys = {key: located.line(("apps", index, key)) if key in entry else located.line(("defaults", key))
                 for key in merged}
         apps.append(StackApp(entry["pattern"], entry["name"], index, line, flags, keys))
-    return Stack(file, document.get("project"), tuple(apps))
+    return Stack(file, document.get("project"), tuple(apps), stack_name(file, located, document.get("name")))
+
+
+def stack_name(file: str, located: Located, given: str | None) -> str:
+    """The stack's name, what `--prune` recognises its apps by: `name:`, else the file's stem."""
+    name = given if given is not None else Path(file).stem.lower().replace(".", "-")
+    if not STACK_NAME.match(name):
+        where = f"{file}:{located.line(('name',))}: name" if given is not None else f"{file}: the file's name"
+        raise UsageError(f"{where} {name!r} must be 1-63 lowercase letters, digits, - or _ (it labels the stack's "
+                         "apps); give one with `name:`.")
+    return name
 
 
 def _in_folder(value: Any, key: str, file: str) -> Any:

@@ -16,6 +16,7 @@ LABEL_MANAGED_BY = "managed-by"
 LABEL_APP = "crpatterns-app"
 LABEL_PATTERN = "crpatterns-pattern"
 LABEL_ROLE = "crpatterns-role"
+LABEL_STACK = "crpatterns-stack"  # on an app's Cloud Run service: the stack file it was applied from
 _DESCRIPTION = re.compile(r"managed-by=crpatterns app=([a-z0-9-]+) pattern=([a-z0-9-]+) role=([a-z0-9-]+)")
 
 

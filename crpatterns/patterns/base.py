@@ -31,6 +31,9 @@ class Spec:
     project_number: str = ""
     # A pattern that runs in several regions (web-app, internal-api): the regions after the first.
     other_regions: tuple[str, ...] = ()
+    # The stack file the app comes from (its name), carried on the app's Cloud Run service so that
+    # `--prune` only ever destroys apps of that stack: never one made by a single command or another stack.
+    stack: str = ""
 
     @property
     def regions(self) -> tuple[str, ...]:

@@ -16,6 +16,8 @@ def plan_spec(session: Session, pattern: Pattern, spec: Spec, adopt: bool = Fals
 
     facts = pattern.read(session, spec)
     intent = pattern.decide(spec, facts)
+    if spec.stack:
+        mark_stack(intent, spec.stack)
     observation = observe(intent.desired, session.kinds, spec.name, pattern.name, session.project, spec.regions,
                           pattern.owned_kinds, session.parallelism, also=intent.projects)
     observation.keep.update(intent.keep)
@@ -32,6 +34,17 @@ def plan_spec(session: Session, pattern: Pattern, spec: Spec, adopt: bool = Fals
                      adopt=adopt)
     plan.warnings.extend(intent.warnings)
     return plan, intent
+
+
+def mark_stack(intent: Intent, stack: str) -> None:
+    """An app applied from a stack carries the stack's name on its Cloud Run services (label
+    crpatterns-stack), whatever its pattern: what `--prune` of that stack, and only that stack, may take."""
+    from crpatterns.engine.ownership import LABEL_STACK
+    from crpatterns.kinds.keys import KindKey
+
+    for desired in intent.desired:
+        if desired.kind == KindKey.RUN_SERVICES and desired.ownership in (Ownership.OWNED, Ownership.SHARED):
+            desired.body = {**desired.body, "labels": {**(desired.body.get("labels") or {}), LABEL_STACK: stack}}
 
 
 def drift_findings(plan: Plan, covered: set[tuple[str, str]] = frozenset()) -> list[str]:
